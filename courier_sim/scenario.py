@@ -1,0 +1,199 @@
+"""A scenario: one frozen, validated description of a simulation run.
+
+Think of it as the order form a branch manager signs before the year starts:
+how many customers, what prices, how much sorting capacity, which levers are
+pulled. Every field is declared once in ``PARAMS`` (name, range, default,
+English and Chinese label); that one list drives validation here, the
+widgets in ``courier_sim.widgets`` and the reference docs, so a lever cannot
+exist without a range and a label.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+from datetime import date
+from typing import Any, NamedTuple
+
+from . import records
+
+
+class ScenarioError(ValueError):
+    """A scenario field is unknown or out of its allowed range."""
+
+
+class Param(NamedTuple):
+    name: str
+    default: Any
+    low: Any = None           # numbers: inclusive range
+    high: Any = None
+    choices: tuple = ()       # text: allowed values
+    label: str = ""
+    label_zh: str = ""
+    group: str = "market"
+    lever: bool = False       # shown as a what-if control in dashboards
+
+    @property
+    def kind(self) -> type:
+        return type(self.default)
+
+    def allowed(self) -> str:
+        if self.choices:
+            return "one of " + ", ".join(map(str, self.choices))
+        if self.kind is date:
+            return f"a date from {self.low} to {self.high} (YYYY-MM-DD)"
+        return f"from {self.low} to {self.high}"
+
+
+P = Param
+SHARE_FIELDS = tuple(f"share_{t}" for t in records.CUSTOMER_TYPES)
+PARAMS: tuple[Param, ...] = (
+    # calendar
+    P("start", date(2024, 12, 1), date(2000, 1, 1), date(2100, 12, 31), label="Start date", label_zh="开始日期", group="calendar"),
+    P("days", 365, 7, 1100, label="Days simulated", label_zh="模拟天数", group="calendar"),
+    P("seed", 7, 0, 2**31 - 1, label="Random seed", label_zh="随机种子", group="calendar"),
+    # market
+    P("customers", 2000, 20, 100_000, label="Our customers on day 1", label_zh="期初客户数"),
+    P("prospects", 1500, 0, 200_000, label="Non-customers in the market", label_zh="市场非客户数"),
+    P("share_enterprise", 0.20, 0.0, 1.0, label="Share enterprise", label_zh="企业客户占比"),
+    P("share_individual", 0.48, 0.0, 1.0, label="Share individual", label_zh="个人客户占比"),
+    P("share_cbd", 0.10, 0.0, 1.0, label="Share CBD office", label_zh="CBD客户占比"),
+    P("share_specialty", 0.14, 0.0, 1.0, label="Share specialty market", label_zh="专业市场客户占比"),
+    P("share_ecommerce", 0.08, 0.0, 1.0, label="Share e-commerce seller", label_zh="电商客户占比"),
+    # prices and service
+    P("price_index", 1.0, 0.5, 2.0, label="Our price level", label_zh="价格指数", group="service", lever=True),
+    P("capacity_ratio", 1.15, 0.5, 3.0, label="Sorting capacity ÷ normal daily volume", label_zh="网络处理能力系数", group="service", lever=True),
+    P("peak_extra_capacity", 0.0, 0.0, 1.5, label="Extra capacity in the Double 11 season", label_zh="双十一临时增加运力", group="service", lever=True),
+    P("service_quality", 1.0, 0.5, 2.0, label="Handling quality (divides loss and damage)", label_zh="操作质量系数", group="service", lever=True),
+    P("service_staff", 3, 1, 100, label="Complaint handlers", label_zh="客服人员数", group="service", lever=True),
+    P("response_target_hours", 24.0, 1.0, 168.0, label="Complaint response target (hours)", label_zh="投诉响应时限(小时)", group="retention", lever=True),
+    P("compensation_policy", "standard", choices=("minimal", "standard", "generous"), label="Compensation policy", label_zh="赔偿政策", group="retention", lever=True),
+    # competitor events
+    P("price_war_competitor", "none", choices=("none",) + records.COMPETITORS, label="Competitor cutting prices", label_zh="发动价格战的竞争对手", group="competition", lever=True),
+    P("price_war_segment", "individual", choices=records.CUSTOMER_TYPES, label="Segment targeted by the price war", label_zh="价格战目标客群", group="competition", lever=True),
+    P("price_war_start_day", 120, 0, 1100, label="Price war starts on day", label_zh="价格战开始日", group="competition"),
+    P("price_war_cut", 0.25, 0.0, 0.6, label="Competitor price cut", label_zh="竞争对手降价幅度", group="competition", lever=True),
+    P("hub_outage_start_day", 200, 0, 1100, label="Hub outage starts on day", label_zh="转运中心故障开始日", group="competition"),
+    P("hub_outage_days", 0, 0, 30, label="Hub outage length (days)", label_zh="转运中心故障天数", group="competition", lever=True),
+    P("hub_outage_capacity", 0.35, 0.0, 1.0, label="Capacity left during the outage", label_zh="故障期间剩余处理能力", group="competition"),
+)
+PARAM_BY_NAME = {p.name: p for p in PARAMS}
+
+
+def _coerce(param: Param, value: Any) -> Any:
+    """Turn a CLI/JSON value into the field's type, or raise ScenarioError."""
+    kind = param.kind
+    try:
+        if kind is date and isinstance(value, str):
+            return date.fromisoformat(value)
+        if kind is int and isinstance(value, float) and value.is_integer():
+            return int(value)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if kind in (int, float) and isinstance(value, str):
+            return kind(value)
+    except ValueError:
+        pass
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ScenarioError(f"{param.name}: {value!r} is not valid; allowed {param.allowed()}")
+    return value
+
+
+def _problems(values: dict) -> list[str]:
+    problems = []
+    for p in PARAMS:
+        v = values[p.name]
+        if p.choices and v not in p.choices:
+            problems.append(f"{p.name}: {v!r} is not allowed; allowed {p.allowed()}")
+        elif not p.choices and not (p.low <= v <= p.high):
+            problems.append(f"{p.name}: {v!r} is out of range; allowed {p.allowed()}")
+    total = sum(values[name] for name in SHARE_FIELDS)
+    if abs(total - 1.0) > 1e-6:
+        problems.append(f"share_*: the customer-type shares add up to {total:.3f}; they must add up to 1")
+    return problems
+
+
+def _post_init(self) -> None:
+    values = {}
+    for p in PARAMS:
+        values[p.name] = _coerce(p, getattr(self, p.name))
+        object.__setattr__(self, p.name, values[p.name])
+    problems = _problems(values)
+    if problems:
+        raise ScenarioError("; ".join(problems))
+
+
+def _replace(self, **changes) -> "Scenario":
+    """A copy with some fields changed (validated like a new scenario)."""
+    return make(**{**self.to_dict(), **changes})
+
+
+def _to_dict(self) -> dict:
+    return {p.name: getattr(self, p.name) for p in PARAMS}
+
+
+def _to_json(self) -> str:
+    return json.dumps(self.to_dict(), default=str, indent=2, sort_keys=False)
+
+
+def _shares(self) -> dict[str, float]:
+    return {t: getattr(self, f"share_{t}") for t in records.CUSTOMER_TYPES}
+
+
+Scenario = dataclasses.make_dataclass(
+    "Scenario",
+    [(p.name, p.kind, dataclasses.field(default=p.default)) for p in PARAMS],
+    frozen=True,
+    namespace={
+        "__post_init__": _post_init,
+        "replace": _replace,
+        "to_dict": _to_dict,
+        "to_json": _to_json,
+        "shares": property(_shares),
+        "__doc__": "A validated, immutable simulation scenario; see ``PARAMS`` for the fields.",
+    },
+)
+Scenario.__module__ = __name__
+_dataclass_init = Scenario.__init__
+
+
+def _init(self, **fields) -> None:
+    """Keyword-only, and a typo in a field name raises instead of being ignored."""
+    unknown = [k for k in fields if k not in PARAM_BY_NAME]
+    if unknown:
+        hints = []
+        for k in unknown:
+            close = difflib.get_close_matches(k, PARAM_BY_NAME, n=1)
+            hints.append(f"unknown field {k!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise ScenarioError("; ".join(hints) + f". Known fields: {', '.join(PARAM_BY_NAME)}")
+    _dataclass_init(self, **fields)
+
+
+Scenario.__init__ = _init
+
+
+def make(**fields) -> Scenario:
+    """Build a scenario from keyword fields (same as ``Scenario(**fields)``)."""
+    return Scenario(**fields)
+
+
+def from_json(text: str) -> Scenario:
+    return make(**json.loads(text))
+
+
+class Preset(NamedTuple):
+    description: str
+    description_zh: str
+    overrides: dict
+
+
+PRESETS: dict[str, Preset] = {
+    "baseline": Preset("A normal year for a branch of about 2,000 customers.", "常规年度", {}),
+}
+
+
+def preset(name: str = "baseline", **overrides) -> Scenario:
+    """The named preset, with any field overridden (e.g. ``preset("baseline", seed=3)``)."""
+    if name not in PRESETS:
+        raise ScenarioError(f"preset: {name!r} is not a preset; allowed one of {', '.join(PRESETS)}")
+    return make(**{**PRESETS[name].overrides, **overrides})
