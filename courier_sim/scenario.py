@@ -49,7 +49,7 @@ P = Param
 SHARE_FIELDS = tuple(f"share_{t}" for t in records.CUSTOMER_TYPES)
 PARAMS: tuple[Param, ...] = (
     # calendar
-    P("start", date(2024, 12, 1), date(2000, 1, 1), date(2100, 12, 31), label="Start date", label_zh="开始日期", group="calendar"),
+    P("start", date(2024, 12, 1), date(2000, 1, 1), date(2034, 12, 31), label="Start date", label_zh="开始日期", group="calendar"),
     P("days", 365, 7, 1100, label="Days simulated", label_zh="模拟天数", group="calendar"),
     P("seed", 7, 0, 2**31 - 1, label="Random seed", label_zh="随机种子", group="calendar"),
     # market

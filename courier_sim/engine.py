@@ -1,0 +1,461 @@
+"""The SimPy engine: a courier branch living through its year.
+
+Picture the branch as a small town with a clock: every morning the
+customers hand over parcels (one vectorised draw for all of them, never a
+process per parcel), the sorting hub pushes through what its capacity
+allows and the rest waits, a few unlucky parcels go astray; complaints
+queue for a small service team (a SimPy resource); every week the branch
+manager finds out who is drifting away; every month account managers move
+key accounts between relationship stages; competitors and outages strike on
+the dates the scenario sets. Everything is recorded into column lists and
+turned into tables once, at the end.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import simpy
+
+from . import behaviour as B
+from . import calendar, records, streams
+
+NEVER = np.inf
+LEVELS = np.array(records.VALUE_LEVELS)
+TYPES = np.array(records.CUSTOMER_TYPES)
+GOODS = np.array(records.GOODS)
+SERVICE_BIT = {name: 1 << i for i, name in enumerate(records.SERVICES)}
+# Promise in days after the pickup day, by route (rows) and product (columns); same-day is due at 21:00.
+PROMISE_DAYS = np.array([
+    [1, 1, 0, 2, 1],
+    [3, 2, 2, 5, 3],
+    [7, 6, 7, 10, 7],
+])
+PRODUCT_PRIORITY = np.array([1, 0, 0, 2, 1])  # express and same-day are sorted first
+
+
+class Log:
+    """Column lists that grow by numpy chunks: cheap to append, one concat at the end."""
+
+    def __init__(self, *names: str):
+        self.chunks = {n: [] for n in names}
+
+    def add(self, **cols) -> None:
+        for name, values in cols.items():
+            self.chunks[name].append(np.asarray(values))
+
+    def columns(self) -> dict[str, np.ndarray]:
+        return {n: (np.concatenate(c) if c else np.array([])) for n, c in self.chunks.items()}
+
+
+class Engine:
+    """One run of one scenario over one market."""
+
+    def __init__(self, scenario, market):
+        self.sc = scenario
+        self.env = simpy.Environment()
+        self.days = scenario.days
+        self.factors = calendar.day_factors(scenario.start, scenario.days)
+        self._load_market(market)
+        self._seed_streams()
+        self.staff = simpy.Resource(self.env, capacity=scenario.service_staff)
+        self.capacity_base = scenario.capacity_ratio * self.expected_daily_volume()
+        self.backlog = 0.0
+        self.outage_until = -1
+        self.price_war_from = NEVER
+        self.logs = {
+            "shipments": Log("customer", "created", "picked_up", "promised", "delivered", "product",
+                             "services", "route", "weight", "declared", "goods", "price", "cost", "outcome"),
+            "daily": Log("day", "segment", "parcels", "on_time", "revenue", "active"),
+        }
+        self.complaints: list[tuple] = []
+        self.events: list[tuple] = []
+        self.stage_changes: list[tuple] = []
+        self.contacts: list[tuple] = []
+        self.retention_actions: list[tuple] = []
+
+    # --- set-up -------------------------------------------------------------
+    def _load_market(self, m) -> None:
+        self.market = m
+        self.n = len(m)
+        self.ids = m["customer_id"].to_numpy(np.int64)
+        self.type = np.array([records.CUSTOMER_TYPES.index(t) for t in m["customer_type"]])
+        self.level = np.array([records.VALUE_LEVELS.index(v) for v in m["value_level"]])
+        self.ours = (m["courier"] == "us").to_numpy().copy()
+        self.courier = m["courier"].to_numpy(dtype=object).copy()
+        self.regular = m["regular"].to_numpy(bool)
+        self.interval = m["interval"].to_numpy(np.int64)
+        self.phase = m["phase"].to_numpy(np.int64)
+        self.pickup_size = m["pickup_size"].to_numpy(float)
+        self.rate = m["irregular_rate"].to_numpy(float)
+        self.pickup_hour = m["pickup_hour"].to_numpy(float)
+        self.peak_sens = m["peak_sensitivity"].to_numpy(float)
+        self.main_goods = np.array([records.GOODS.index(g) for g in m["main_goods"]])
+        self.item_value = m["item_value"].to_numpy(float)
+        self.fragility = m["fragility"].to_numpy(float)
+        self.km = m["pickup_km"].to_numpy(float)
+        self.same_city = m["same_city_share"].to_numpy(float)
+        self.intl = m["intl_share"].to_numpy(float)
+        self.lane_risk = m["lane_risk"].to_numpy(float)
+        self.w = {d: m[f"w_{d}"].to_numpy(float) for d in ("price", "speed", "safety", "convenience", "value_added", "brand")}
+        self.exp_speed = m["exp_speed"].to_numpy(float)
+        self.exp_mean = m[[c for c in m.columns if c.startswith("exp_")]].mean(axis=1).to_numpy()
+        self.satisfaction = m["satisfaction"].to_numpy(float).copy()
+        self.bad_credit = (m["credit"] == "bad").to_numpy()
+        self.key_account = m["key_account"].to_numpy(bool)
+        self.stage = m["relationship_stage"].to_numpy(dtype=object).copy()
+        self.joined = np.where(self.ours, 0.0, NEVER)  # day joined within the run (existing: 0)
+        self.channel = m["acquisition_channel"].to_numpy(dtype=object).copy()
+        self.churn_day = np.full(self.n, NEVER)
+        self.churn_kind = np.full(self.n, None, dtype=object)
+        self.leaving_from = np.full(self.n, NEVER)
+        self.treatment = np.full(self.n, "none", dtype=object)
+        discount = np.array([B.TYPE_DISCOUNT[t] for t in m["customer_type"]]) + \
+            np.array([B.LEVEL_DISCOUNT[v] for v in m["value_level"]])
+        self.price_factor = (1.0 - discount) * self.sc.price_index
+        self.propensity = np.array([B.TYPE_PROPENSITY[t] for t in m["customer_type"]]) * \
+            np.array([B.LEVEL_PROPENSITY[v] for v in m["value_level"]])
+        self.services = self._initial_services(m)
+
+    def _initial_services(self, m) -> np.ndarray:
+        """Value-added services each customer already uses (a bitmask)."""
+        u = streams.generator(self.sc.seed, "services.initial").random((self.n, 4))
+        bits = np.zeros(self.n, dtype=np.int64)
+        bits |= np.where((self.item_value > 400) & (u[:, 0] < 0.2 + 2.0 * self.w["safety"]), SERVICE_BIT["insured"], 0)
+        bits |= np.where((self.type == records.CUSTOMER_TYPES.index("ecommerce")) & (u[:, 1] < 0.5), SERVICE_BIT["cod"], 0)
+        bits |= np.where(self.regular & (u[:, 2] < 0.5), SERVICE_BIT["waybill_printing"], 0)
+        bits |= np.where(u[:, 3] < 0.3, SERVICE_BIT["sms_notify"], 0)
+        bits |= np.where((self.fragility > 0.6) & (u[:, 3] > 0.5), SERVICE_BIT["packaging"], 0)
+        return bits
+
+    def _seed_streams(self) -> None:
+        seed = self.sc.seed
+        self.rng = {p: streams.generator(seed, f"engine.{p}") for p in ("shipments", "outcomes", "complaints", "service", "stages", "contacts")}
+        self.key_timing = streams.stream_key(seed, "engine.timing")
+        self.key_churn = streams.stream_key(seed, "engine.churn")
+        # Pre-drawn life events, each a pure function of the customer id.
+        u = streams.keyed_uniforms(streams.stream_key(seed, "engine.decline"), self.ids, 0)
+        years = self.days / 365.0
+        decline_rate = np.array([0.035, 0.03, 0.01])[self.level] * years
+        self.decline_from = np.where(u < decline_rate, u / decline_rate * self.days, NEVER)
+        u = streams.keyed_uniforms(streams.stream_key(seed, "engine.arrears"), self.ids, 0)
+        arrears_rate = np.minimum(0.35 * years, 0.95)
+        self.arrears_from = np.where(self.bad_credit & (u < arrears_rate), u / arrears_rate * self.days, NEVER)
+        self.ramp_days = 28 + 42 * streams.keyed_uniforms(streams.stream_key(seed, "engine.ramp"), self.ids, 0)
+
+    def expected_daily_volume(self) -> float:
+        """Mean parcels on a normal weekday from our day-1 customers: sizes the network."""
+        ecommerce = self.type == records.CUSTOMER_TYPES.index("ecommerce")
+        per_weekday = np.where(self.regular, self.pickup_size / np.where(ecommerce, 1, np.maximum(self.interval, 1)), self.rate)
+        return max(float(per_weekday[self.ours].sum()), 1.0)
+
+    # --- processes ------------------------------------------------------------
+    def run(self) -> "Engine":
+        self.env.process(self.daily())
+        self.env.process(self.weekly_churn_review())
+        self.env.process(self.monthly_account_review())
+        self.env.process(self.competitor_moves())
+        self.env.run(until=self.days)
+        return self
+
+    def daily(self):
+        while True:
+            day = int(self.env.now)
+            self.settle_churn(day)
+            self.ship(day)
+            yield self.env.timeout(1)
+
+    def weekly_churn_review(self):
+        while True:
+            yield self.env.timeout(7)
+            self.review_churn(int(self.env.now))
+
+    def monthly_account_review(self):
+        while True:
+            yield self.env.timeout(30)
+            self.review_accounts(int(self.env.now))
+
+    def competitor_moves(self):
+        sc = self.sc
+        for kind, start, end, detail in calendar.season_events(sc.start, self.days):
+            self.record_event(kind, (start - sc.start).days, (end - sc.start).days, "all", detail)
+        moves = []
+        if sc.price_war_competitor != "none" and sc.price_war_start_day < self.days:
+            moves.append((sc.price_war_start_day, "price_war"))
+        if sc.hub_outage_days > 0 and sc.hub_outage_start_day < self.days:
+            moves.append((sc.hub_outage_start_day, "hub_outage"))
+        for day, kind in sorted(moves):
+            yield self.env.timeout(day - self.env.now)
+            if kind == "price_war":
+                self.price_war_from = day
+                self.record_event("price_war", day, self.days - 1, sc.price_war_segment,
+                                  f"{sc.price_war_competitor} cuts prices by {sc.price_war_cut:.0%} for {sc.price_war_segment} customers")
+            else:
+                self.outage_until = day + sc.hub_outage_days
+                self.record_event("hub_outage", day, self.outage_until - 1, "all",
+                                  f"sorting hub outage: {sc.hub_outage_capacity:.0%} capacity for {sc.hub_outage_days} days")
+
+    # --- the day's parcels ------------------------------------------------------
+    def volume_factor(self, idx: np.ndarray, day: int) -> np.ndarray:
+        """Seasonal, festival, leaving-ramp and decline multipliers on normal volume."""
+        f = self.factors
+        weekend = f["weekday"][day] >= 5
+        factor = f["festival_volume"][day] * (1.0 + self.peak_sens[idx] * (f["peak"][day] - 1.0))
+        factor = factor * np.where(weekend & ~self.regular[idx], 0.8, 1.0)
+        leaving = np.clip((day - self.leaving_from[idx]) / self.ramp_days[idx], 0.0, 1.0)
+        factor = factor * (1.0 - 0.85 * leaving)
+        since_decline = np.maximum(day - self.decline_from[idx], 0.0)
+        return factor * np.exp(-since_decline / 25.0)
+
+    def shipping_counts(self, idx: np.ndarray, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Parcels each active customer hands over today, and at what hour."""
+        ids = self.ids[idx]
+        u0, u1, u2 = (streams.keyed_uniforms(self.key_timing, ids, day, s) for s in range(3))
+        factor = self.volume_factor(idx, day)
+        weekday = self.factors["weekday"][day]
+        ecommerce = self.type[idx] == records.CUSTOMER_TYPES.index("ecommerce")
+        business_day = self.factors["business_day"][day]
+        due = np.where(ecommerce, True, (weekday < 5) & ((business_day - self.phase[idx]) % np.maximum(self.interval[idx], 1) == 0))
+        weekend_ecom = np.where(ecommerce & (weekday >= 5), 0.8, 1.0)
+        size = self.pickup_size[idx] * np.maximum(factor, 1.0) * weekend_ecom * (0.6 + 0.8 * u2)
+        regular_count = np.where(due & (u0 < np.minimum(factor, 1.0)), np.maximum(1, B.stochastic_round(size, u1)), 0)
+        burst = B.lognormal_from_uniforms(*(streams.keyed_uniforms(self.key_timing, ids, day // 28, s) for s in (3, 4)), sigma=1.0)
+        irregular_count = B.poisson_from_uniform(self.rate[idx] * factor * burst, u0)
+        counts = np.where(self.regular[idx], regular_count, irregular_count)
+        hour = np.where(self.regular[idx], self.pickup_hour[idx], 8.0 + 12.0 * u2)
+        return counts, hour
+
+    def ship(self, day: int) -> None:
+        idx = np.flatnonzero(self.ours)
+        counts, hour = self.shipping_counts(idx, day)
+        shipping = counts > 0
+        idx, counts, hour = idx[shipping], counts[shipping], hour[shipping]
+        cust = np.repeat(idx, counts)
+        n = len(cust)
+        if n == 0:
+            self.record_daily(day, cust, np.array([], dtype=np.int64), np.array([]))
+            return
+        rng = self.rng["shipments"]
+        created = day + np.repeat(hour, counts) / 24.0
+        picked_up = created + np.where(self.regular[cust], 0.0, rng.uniform(0.5, 4.0, n) / 24.0)
+
+        u = rng.random(n)
+        route = np.where(u < self.same_city[cust], 0, np.where(u > 1.0 - self.intl[cust], 2, 1))
+        u = rng.random(n)
+        p_express = np.clip(0.03 + 1.6 * (self.w["speed"][cust] - 0.15), 0.02, 0.6)
+        p_economy = np.clip(0.02 + 1.0 * (self.w["price"][cust] - 0.25), 0.0, 0.5)
+        product = np.where(u < p_express, 1, np.where(u > 1.0 - p_economy, 3, 0))
+        product = np.where((product == 1) & (route == 0) & (rng.random(n) < 0.4), 2, product)
+        product = np.where(route == 2, 4, product)
+
+        u = rng.random(n)
+        goods = np.where(u < 0.85, self.main_goods[cust], np.where(u < 0.95, 1, 0))
+        weight = np.round(np.array([0.3, 1.2, 2.0, 1.5, 1.5, 6.0])[goods] * rng.lognormal(0, 0.6, n), 2)
+        declared = np.round(self.item_value[cust] * rng.lognormal(0, 0.6, n) * np.where(goods == 0, 0.3, 1.0), 0)
+        services = self.services[cust] & ~np.where(declared < 200, SERVICE_BIT["insured"], 0)
+
+        outcome, delivered, promised, overload = self.deliver(day, created, picked_up, route, product, goods, cust)
+        fees = B.service_fees(services, declared)
+        price = np.round(B.parcel_price(route, product, weight) * self.price_factor[cust] + fees, 2)
+        stop_cost = np.repeat(B.pickup_cost(self.km[idx]) / counts, counts)
+        claims = B.claim_payout(outcome, declared, price, (services & SERVICE_BIT["insured"]) > 0)
+        cost = np.round(stop_cost + B.handling_cost(route, weight) + claims, 2)
+
+        self.logs["shipments"].add(customer=cust, created=created, picked_up=picked_up, promised=promised,
+                                   delivered=delivered, product=product, services=services, route=route,
+                                   weight=weight, declared=declared, goods=goods, price=price, cost=cost, outcome=outcome)
+        first_id = self.shipments_so_far
+        self.shipments_so_far += n
+        self.experience(cust, outcome)
+        self.raise_complaints(day, cust, outcome, price, first_id, picked_up, promised, delivered)
+        self.record_daily(day, cust, outcome, price)
+
+    shipments_so_far = 0
+
+    def capacity(self, day: int) -> float:
+        f = self.factors
+        cap = self.capacity_base * f["festival_capacity"][day]
+        if f["peak_season"][day]:
+            cap *= 1.0 + self.sc.peak_extra_capacity
+        if day < self.outage_until:
+            cap *= self.sc.hub_outage_capacity
+        return max(cap, 1.0)
+
+    def deliver(self, day, created, picked_up, route, product, goods, cust):
+        """Push today's parcels through the hub; those over capacity wait their turn."""
+        n = len(cust)
+        rng = self.rng["outcomes"]
+        cap = self.capacity(day)
+        order = np.lexsort((created, PRODUCT_PRIORITY[product]))
+        position = np.empty(n)
+        position[order] = np.arange(n)
+        if self.backlog + n > cap:  # overtime stretches the shift before parcels wait a day
+            cap *= B.OVERTIME
+        wait_days = np.floor((self.backlog + position) / cap)
+        overload = max(0.0, (self.backlog + n) / cap - 1.0)
+        self.backlog = max(0.0, self.backlog + n - cap)
+
+        promise = PROMISE_DAYS[route, product]
+        promised = day + promise + np.where(promise == 0, 21.0, 18.0) / 24.0
+        window = np.maximum(promised - picked_up, 4.0 / 24.0)
+        delivered = picked_up + window * np.exp(rng.normal(-0.38 + 0.12 * self.lane_risk[cust], 0.2, n)) + wait_days
+        if day < self.outage_until:
+            delivered = delivered + rng.uniform(0.5, 2.5, n)
+        p = B.failure_probabilities(goods, self.fragility[cust], min(overload, 2.0), self.sc.service_quality)
+        u = rng.random(n)
+        lost = u < p["lost"]
+        damaged = ~lost & (u < p["lost"] + p["damaged"])
+        u = rng.random(n)
+        late = delivered > promised
+        outcome = np.select(
+            [lost, damaged, late, u < p["tracking_error"], u < p["tracking_error"] + p["billing_error"]],
+            [B.OUTCOME["lost"], B.OUTCOME["damaged"], B.OUTCOME["late"], B.OUTCOME["tracking_error"], B.OUTCOME["billing_error"]],
+            B.OUTCOME["on_time"],
+        )
+        delivered = np.where(lost, np.nan, delivered)
+        return outcome, delivered, promised, overload
+
+    def experience(self, cust: np.ndarray, outcome: np.ndarray) -> None:
+        """Each shipping day moves the customer's satisfaction toward how it went."""
+        feel = B.parcel_experience(outcome, self.w["speed"][cust], self.w["safety"][cust],
+                                   self.w["convenience"][cust], self.w["price"][cust], self.exp_mean[cust])
+        who, inverse, counts = np.unique(cust, return_inverse=True, return_counts=True)
+        mean = np.bincount(inverse, feel) / counts
+        worst = np.full(len(who), np.inf)
+        np.minimum.at(worst, inverse, feel)
+        day_feel = 0.6 * mean + 0.4 * worst
+        weight = np.minimum(np.where(self.regular[who], 1.0 - 0.993 ** counts, 0.15), 0.1)
+        weight = weight * np.where(day_feel < self.satisfaction[who], B.NEGATIVITY, 1.0)
+        self.satisfaction[who] = B.update_satisfaction(self.satisfaction[who], day_feel, weight)
+
+    # --- complaints ------------------------------------------------------------
+    def raise_complaints(self, day, cust, outcome, price, first_id, picked_up, promised, delivered) -> None:
+        """Failures meet customers' expectations; some turn into complaints (one per cause a day)."""
+        rng = self.rng["complaints"]
+        p = B.complaint_probability(outcome, self.propensity[cust], self.exp_speed[cust], self.satisfaction[cust])
+        hit = np.flatnonzero(rng.random(len(cust)) < p)
+        seen = set()
+        for i in hit:
+            cause = B.CAUSE_OF_OUTCOME[records.OUTCOMES[outcome[i]]]
+            if (cust[i], cause) not in seen:
+                seen.add((cust[i], cause))
+                noticed = {"late": promised[i], "lost": promised[i] + 1.0, "tracking": picked_up[i] + 0.5}.get(cause, delivered[i])
+                self.open_complaint(int(cust[i]), first_id + int(i), cause, float(price[i]), noticed + rng.uniform(0.02, 1.0))
+        who, first = np.unique(cust, return_index=True)
+        rude = rng.random(len(who)) < B.ATTITUDE_RATE * self.propensity[who] * 8
+        for c, i in zip(who[rude], first[rude]):
+            self.open_complaint(int(c), first_id + int(i), "attitude", float(price[i]), picked_up[i] + rng.uniform(0.02, 0.5))
+
+    def open_complaint(self, c: int, shipment: int, cause: str, price: float, opened: float) -> None:
+        if opened < self.days:
+            self.env.process(self.handle_complaint(c, shipment, cause, price, opened))
+
+    def handle_complaint(self, c: int, shipment: int, cause: str, price: float, opened: float):
+        """A complaint waits for a free handler, is answered, investigated and closed."""
+        env, rng, sc = self.env, self.rng["service"], self.sc
+        yield env.timeout(opened - env.now)
+        effort_hours = {"lost": 2.5, "damaged": 2.0, "late": 0.7, "tracking": 0.6, "billing": 1.0, "attitude": 1.2}[cause]
+        with self.staff.request() as turn:
+            yield turn
+            responded = env.now + rng.exponential(1.0) / 24.0
+            yield env.timeout(rng.exponential(effort_hours) / 8.0)
+        investigation = {"lost": 4.0, "damaged": 2.5}.get(cause, 0.6)
+        resolved = max(env.now, responded) + rng.exponential(investigation)
+        response_hours = (responded - opened) * 24.0
+        recovered = bool(rng.random() < B.recovery_probability(np.array(response_hours), sc.response_target_hours, sc.compensation_policy))
+        compensation = B.compensation_amount(cause, sc.compensation_policy, price)
+        self.complaints.append((c, shipment, cause, opened, responded, resolved, compensation, recovered))
+        if compensation > 0:
+            self.retention_actions.append((c, resolved, "complaint_compensation", compensation))
+        yield env.timeout(max(resolved - env.now, 0.0))
+        self.satisfaction[c] = np.clip(self.satisfaction[c] + (B.RECOVERED if recovered else B.UNRECOVERED), -1.0, 1.0)
+
+    # --- churn and relationships -------------------------------------------------
+    def settle_churn(self, day: int) -> None:
+        """Customers whose leaving date has come stop shipping with us today."""
+        self.ours[self.ours & (self.churn_day <= day)] = False
+        # value decline and arrears are settled here as they do not wait for a review
+        ours = np.flatnonzero(self.ours)
+        faded = ours[(day - self.decline_from[ours]) > 55]
+        overdue = ours[(day - self.arrears_from[ours]) > 45 + 45 * (self.ids[ours] % 7) / 6]
+        self.churn(faded, day, "value_decline", "sparrow", immediate=True)
+        self.churn(overdue, day, "dropped", "none", immediate=True)
+
+    def churn(self, who: np.ndarray, day: int, kind: str, courier, immediate: bool) -> None:
+        who = who[self.churn_day[who] == NEVER]
+        if len(who) == 0:
+            return
+        self.churn_kind[who] = kind
+        self.courier[who] = courier
+        if immediate:
+            self.churn_day[who] = day
+            self.ours[who] = False
+        else:
+            self.leaving_from[who] = day
+            self.churn_day[who] = np.ceil(day + self.ramp_days[who])
+
+    def review_churn(self, day: int) -> None:
+        """The weekly look at who is leaving: competitors' pull and customers' own reasons."""
+        idx = np.flatnonzero(self.ours & (self.churn_day == NEVER))
+        sc = self.sc
+        war = (day >= self.price_war_from) & (self.type[idx] == records.CUSTOMER_TYPES.index(sc.price_war_segment))
+        cut = np.where(war, sc.price_war_cut, 0.0)
+        pull = B.price_pull(self.w["price"][idx], sc.price_index, cut)
+        stage_factor = np.array([B.STAGE_HAZARD.get(s, 1.0) for s in self.stage[idx]])
+        h_comp = B.competitor_hazard(self.level[idx], self.satisfaction[idx], pull, stage_factor)
+        h_own = B.own_reasons_hazard(self.level[idx])
+        u = streams.keyed_uniforms(self.key_churn, self.ids[idx], day)
+        lured = idx[u < h_comp]
+        own = idx[(u >= h_comp) & (u < h_comp + h_own)]
+        to_war = war[u < h_comp]
+        rival = np.where(to_war, sc.price_war_competitor,
+                         np.where(self.w["brand"][lured] + self.w["safety"][lured] > 0.35, "falcon", "sparrow"))
+        self.churn(lured, day, "competitor", rival, immediate=False)
+        self.churn(own, day, "own_reasons", "none", immediate=False)
+        self.note_competitor_mentions(day, lured, rival)
+
+    def note_competitor_mentions(self, day: int, who: np.ndarray, rival: np.ndarray) -> None:
+        """Contact notes: leaving customers cite a competitor's strengths (a warning signal)."""
+        rng = self.rng["contacts"]
+        for c, r in zip(who, rival):
+            for k in range(int(rng.integers(1, 4))):
+                when = day + rng.uniform(0, self.ramp_days[c] * 0.8)
+                pitch = "lower price" if self.w["price"][c] > 0.25 else "faster, more reliable delivery"
+                self.contacts.append((int(c), when, "competitor", True, f"Customer mentioned {r}'s {pitch}"))
+
+    def review_accounts(self, day: int) -> None:
+        """Monthly key-account review: trust grows with satisfaction, breaks with failures."""
+        rng = self.rng["stages"]
+        idx = np.flatnonzero(self.ours & self.key_account & (self.churn_day == NEVER))
+        u = rng.random(len(idx))
+        s = self.satisfaction[idx]
+        stage = self.stage[idx]
+        level = self.level[idx]
+        up = ((stage == "incubation") | ((stage == "initial") & (s > 0.35) & (u < 0.25)) |
+              ((stage == "stable") & (s > 0.55) & (level == 0) & (u < 0.08)))
+        down = ((stage == "stable") & (s < 0.0) & (u < 0.3)) | ((stage == "strategic") & (s < 0.1) & (u < 0.2))
+        for c, go_up in zip(np.concatenate([idx[up], idx[down]]), [True] * int(up.sum()) + [False] * int(down.sum())):
+            old = self.stage[c]
+            order = records.STAGES.index(old)
+            new = records.STAGES[order + 1 if go_up else order - 1]
+            self.stage[c] = new
+            self.stage_changes.append((int(c), float(day), old, new))
+        calm = idx[(rng.random(len(idx)) < 0.15)]
+        for c in calm:
+            mention = rng.random() < 0.03
+            self.contacts.append((int(c), day + rng.uniform(0, 5), "check_in", bool(mention),
+                                  "Routine check-in" + ("; asked how our prices compare" if mention else "")))
+
+    # --- records -----------------------------------------------------------------
+    def record_event(self, kind: str, start_day: float, end_day: float, segment: str, detail: str) -> None:
+        self.events.append((kind, start_day, end_day, segment, detail))
+
+    def record_daily(self, day: int, cust: np.ndarray, outcome: np.ndarray, price: np.ndarray) -> None:
+        k = len(TYPES)
+        seg = self.type[cust]
+        parcels = np.bincount(seg, minlength=k)
+        on_time = np.bincount(seg, outcome == B.OUTCOME["on_time"], minlength=k)
+        revenue = np.bincount(seg, price, minlength=k)
+        active = np.bincount(self.type[self.ours], minlength=k)
+        parcels, on_time, revenue, active = (np.append(a, a.sum()) for a in (parcels, on_time, revenue, active))
+        self.logs["daily"].add(day=np.full(k + 1, day), segment=np.arange(k + 1), parcels=parcels, on_time=on_time, revenue=revenue, active=active)

@@ -1,0 +1,266 @@
+"""``simulate(scenario) -> Result``: the run's tables, and writing them to disk.
+
+The Result is the branch's year-end binder: one tidy table per record type
+(see ``records``), plus the scenario and seed that produced it, so any run
+can be repeated exactly. Exports write into a temporary folder first and
+move it into place at the end: a complete set of files, or none.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import population, records
+from .engine import Engine
+from .scenario import Scenario, preset
+
+_MINUTE_NS = 60 * 10**9
+_SERVICE_NAMES = np.array([
+    ",".join(name for bit, name in enumerate(records.SERVICES) if mask >> bit & 1)
+    for mask in range(1 << len(records.SERVICES))
+], dtype=object)
+
+
+@dataclass
+class Result:
+    """All tables of one run (DataFrames) and the scenario that made them."""
+    scenario: Scenario
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    @property
+    def seed(self) -> int:
+        return self.scenario.seed
+
+    def summary(self) -> str:
+        """A few lines for the terminal or a notebook."""
+        s, c = self.shipments, self.customers
+        ours = c["joined"].notna()
+        churned = c["churn_date"].notna()
+        return "\n".join([
+            f"Scenario: {self.scenario.days} days from {self.scenario.start}, seed {self.seed}",
+            f"Customers ever ours: {int(ours.sum()):,}; churned: {int(churned.sum()):,}",
+            f"Parcels: {len(s):,}; on time: {(s['outcome'] == 'on_time').mean():.1%}; "
+            f"revenue: {s['price'].sum():,.0f} yuan; profit: {(s['price'] - s['cost']).sum():,.0f} yuan",
+            f"Complaints: {len(self.complaints):,} ({1000 * len(self.complaints) / max(len(s), 1):.2f} per 1,000 parcels)",
+        ])
+
+    # --- export -----------------------------------------------------------------
+    def to_csv(self, directory) -> Path:
+        """One UTF-8 (with BOM, for Excel) CSV per table plus scenario.json."""
+        return self._write_dir(directory, lambda df, d, name: df.to_csv(
+            d / f"{name}.csv", index=False, encoding="utf-8-sig", date_format="%Y-%m-%dT%H:%M:%S"))
+
+    def to_parquet(self, directory) -> Path:
+        return self._write_dir(directory, lambda df, d, name: df.to_parquet(d / f"{name}.parquet", index=False))
+
+    def to_excel(self, path) -> Path:
+        """One workbook, one sheet per table (Excel caps a sheet at 1,048,575 rows)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+        os.close(fd)
+        try:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+                pd.DataFrame({"field": list(self.scenario.to_dict()),
+                              "value": [str(v) for v in self.scenario.to_dict().values()]}).to_excel(xl, sheet_name="scenario", index=False)
+                for name, df in self.tables.items():
+                    if len(df) > 1_048_575:
+                        raise ValueError(f"table {name} has {len(df):,} rows, more than an Excel sheet holds; use csv or parquet")
+                    df.to_excel(xl, sheet_name=name, index=False)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+        return path
+
+    def _write_dir(self, directory, write_one) -> Path:
+        target = Path(directory)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+        try:
+            for name, df in self.tables.items():
+                write_one(df, tmp, name)
+            (tmp / "scenario.json").write_text(self.scenario.to_json() + "\n", encoding="utf-8")
+            if target.exists():
+                old = target.with_name(f".{target.name}-old")
+                shutil.rmtree(old, ignore_errors=True)
+                os.replace(target, old)
+                os.replace(tmp, target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return target
+
+
+def simulate(scenario: Scenario | None = None, **overrides) -> Result:
+    """Run one scenario (default: the baseline preset) and return its tables."""
+    if scenario is None:
+        scenario = preset("baseline", **overrides)
+    elif overrides:
+        scenario = scenario.replace(**overrides)
+    market = population.draw(scenario)
+    engine = Engine(scenario, market).run()
+    return Result(scenario, build_tables(engine))
+
+
+# --- from engine state to tables -------------------------------------------------
+def _clock(start, days: np.ndarray) -> np.ndarray:
+    """Day offsets (floats, NaN/inf for never) to datetimes rounded to the minute."""
+    days = np.asarray(days, dtype=float)
+    ok = np.isfinite(days)
+    ns = np.zeros(len(days), dtype=np.int64)
+    ns[ok] = np.round(days[ok] * 1440.0).astype(np.int64) * _MINUTE_NS
+    out = (np.datetime64(pd.Timestamp(start), "ns") + ns.astype("timedelta64[ns]"))
+    out[~ok] = np.datetime64("NaT")
+    return out
+
+
+def _codes(table: tuple[str, ...], codes: np.ndarray) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(table))
+
+
+def build_tables(e: Engine) -> dict[str, pd.DataFrame]:
+    start = e.sc.start
+    tables = {
+        "customers": _customers(e),
+        "shipments": _shipments(e, start),
+        "complaints": _complaints(e, start),
+    }
+    tables["events"] = records.frame("events", {
+        "event_id": np.arange(1, len(e.events) + 1),
+        "kind": [ev[0] for ev in e.events],
+        "start": _clock(start, [ev[1] for ev in e.events]),
+        "end": _clock(start, [ev[2] for ev in e.events]),
+        "segment": [ev[3] for ev in e.events],
+        "detail": [ev[4] for ev in e.events],
+    })
+    tables["daily"] = _daily(e, start, tables["complaints"], tables["customers"])
+    tables["stage_changes"] = records.frame("stage_changes", {
+        "customer_id": e.ids[[x[0] for x in e.stage_changes]] if e.stage_changes else [],
+        "date": _clock(start, [x[1] for x in e.stage_changes]),
+        "from_stage": [x[2] for x in e.stage_changes],
+        "to_stage": [x[3] for x in e.stage_changes],
+    })
+    contacts = sorted(e.contacts, key=lambda x: (x[1], x[0]))
+    tables["contacts"] = records.frame("contacts", {
+        "contact_id": np.arange(1, len(contacts) + 1),
+        "customer_id": e.ids[[x[0] for x in contacts]] if contacts else [],
+        "date": _clock(start, [x[1] for x in contacts]),
+        "topic": [x[2] for x in contacts],
+        "mentions_competitor": np.array([x[3] for x in contacts], dtype=bool),
+        "note": [x[4] for x in contacts],
+    })
+    for name in ("sales", "pitches", "surveys"):
+        tables[name] = records.empty(name)
+    actions = sorted(e.retention_actions, key=lambda x: (x[1], x[0]))
+    tables["retention_actions"] = records.frame("retention_actions", {
+        "action_id": np.arange(1, len(actions) + 1),
+        "customer_id": e.ids[[x[0] for x in actions]] if actions else [],
+        "date": _clock(start, [x[1] for x in actions]),
+        "action": [x[2] for x in actions],
+        "cost": np.round(np.array([x[3] for x in actions], dtype=float), 2),
+    })
+    return tables
+
+
+def _customers(e: Engine) -> pd.DataFrame:
+    m = e.market
+    cols = {name: m[name].to_numpy() for name in records.Customer._fields if name in m.columns}
+    joined = np.where(np.isfinite(e.joined) & (e.joined > 0), _clock(e.sc.start, e.joined), m["joined"].to_numpy("datetime64[ns]"))
+    cols.update(
+        courier=e.courier,
+        joined=joined,
+        acquisition_channel=e.channel,
+        relationship_stage=e.stage,
+        churn_date=_clock(e.sc.start, np.where(e.churn_day < e.days, e.churn_day, np.inf)),
+        churn_kind=np.where(e.churn_day < e.days, e.churn_kind, None),
+        treatment=e.treatment,
+        satisfaction=np.round(e.satisfaction, 4),
+        pickup_km=np.round(m["pickup_km"].to_numpy(), 2),
+        item_value=np.round(m["item_value"].to_numpy(), 0),
+        fragility=np.round(m["fragility"].to_numpy(), 3),
+    )
+    # a customer still in its leaving ramp at the end has not left yet
+    still_ours = ~(e.churn_day < e.days) & (np.isfinite(e.joined) | (m["courier"].to_numpy() == "us"))
+    cols["courier"] = np.where(still_ours, "us", cols["courier"])
+    for col in ("w_price", "w_speed", "w_safety", "w_convenience", "w_value_added", "w_brand",
+                "exp_price", "exp_speed", "exp_safety", "exp_convenience", "exp_value_added", "exp_brand"):
+        cols[col] = np.round(cols[col], 4)
+    return records.frame("customers", cols)
+
+
+def _shipments(e: Engine, start) -> pd.DataFrame:
+    c = e.logs["shipments"].columns()
+    n = len(c["customer"])
+    df = pd.DataFrame({
+        "shipment_id": np.arange(1, n + 1),
+        "customer_id": e.ids[c["customer"].astype(np.int64)] if n else np.array([], dtype=np.int64),
+        "created": _clock(start, c["created"]),
+        "picked_up": _clock(start, c["picked_up"]),
+        "promised": _clock(start, c["promised"]),
+        "delivered": _clock(start, c["delivered"]),
+        "product": _codes(records.PRODUCTS, c["product"]),
+        "services": pd.Categorical(_SERVICE_NAMES[c["services"].astype(np.int64)]),
+        "route": _codes(records.ROUTES, c["route"]),
+        "weight_kg": c["weight"].astype(float),
+        "declared_value": c["declared"].astype(float),
+        "goods": _codes(records.GOODS, c["goods"]),
+        "price": c["price"].astype(float),
+        "cost": c["cost"].astype(float),
+        "outcome": _codes(records.OUTCOMES, c["outcome"]),
+    })
+    return df[list(records.Shipment._fields)]
+
+
+def _complaints(e: Engine, start) -> pd.DataFrame:
+    rows = sorted(e.complaints, key=lambda x: (x[3], x[1], x[2]))
+    return records.frame("complaints", {
+        "complaint_id": np.arange(1, len(rows) + 1),
+        "shipment_id": np.array([r[1] + 1 for r in rows], dtype=np.int64),
+        "customer_id": e.ids[[r[0] for r in rows]] if rows else np.array([], dtype=np.int64),
+        "cause": [r[2] for r in rows],
+        "opened": _clock(start, [r[3] for r in rows]),
+        "responded": _clock(start, [r[4] for r in rows]),
+        "resolved": _clock(start, [r[5] for r in rows]),
+        "compensation": np.round(np.array([r[6] for r in rows], dtype=float), 2),
+        "recovered": np.array([r[7] for r in rows], dtype=bool),
+    })
+
+
+def _daily(e: Engine, start, complaints: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    c = e.logs["daily"].columns()
+    segments = np.array(records.CUSTOMER_TYPES + ("all",))
+    df = pd.DataFrame({
+        "date": _clock(start, c["day"]),
+        "segment": segments[c["segment"].astype(np.int64)],
+        "parcels": c["parcels"].astype(np.int64),
+        "on_time_rate": np.where(c["parcels"] > 0, c["on_time"] / np.maximum(c["parcels"], 1), np.nan),
+        "revenue": np.round(c["revenue"].astype(float), 2),
+        "active_customers": c["active"].astype(np.int64),
+    })
+    seg_of = customers.set_index("customer_id")["customer_type"].astype(str)
+    opened = complaints.assign(date=complaints["opened"].dt.floor("D"),
+                               segment=complaints["customer_id"].map(seg_of).to_numpy())
+    per_seg = opened.groupby(["date", "segment"]).size()
+    per_all = opened.groupby("date").size()
+    key = pd.MultiIndex.from_arrays([df["date"], df["segment"]])
+    counts = per_seg.reindex(key).to_numpy()
+    all_counts = per_all.reindex(df["date"]).to_numpy()
+    df["complaints"] = np.where(df["segment"] == "all", all_counts, counts)
+    df["complaints"] = df["complaints"].fillna(0).astype(np.int64)
+    df["on_time_rate"] = df["on_time_rate"].round(4)
+    return records.frame("daily", df.to_dict("series"))
