@@ -239,17 +239,14 @@ class Engine:
         created = day + np.repeat(hour, counts) / 24.0
         picked_up = created + np.where(self.regular[cust], 0.0, rng.uniform(0.5, 4.0, n) / 24.0)
 
-        u = rng.random(n)
-        route = np.where(u < self.same_city[cust], 0, np.where(u > 1.0 - self.intl[cust], 2, 1))
-        u = rng.random(n)
+        u = rng.random((4, n))
+        route = np.where(u[0] < self.same_city[cust], 0, np.where(u[0] > 1.0 - self.intl[cust], 2, 1))
         p_express = np.clip(0.03 + 1.6 * (self.w["speed"][cust] - 0.15), 0.02, 0.6)
         p_economy = np.clip(0.02 + 1.0 * (self.w["price"][cust] - 0.25), 0.0, 0.5)
-        product = np.where(u < p_express, 1, np.where(u > 1.0 - p_economy, 3, 0))
-        product = np.where((product == 1) & (route == 0) & (rng.random(n) < 0.4), 2, product)
+        product = np.where(u[1] < p_express, 1, np.where(u[1] > 1.0 - p_economy, 3, 0))
+        product = np.where((product == 1) & (route == 0) & (u[2] < 0.4), 2, product)
         product = np.where(route == 2, 4, product)
-
-        u = rng.random(n)
-        goods = np.where(u < 0.85, self.main_goods[cust], np.where(u < 0.95, 1, 0))
+        goods = np.where(u[3] < 0.85, self.main_goods[cust], np.where(u[3] < 0.95, 1, 0))
         weight = np.round(np.array([0.3, 1.2, 2.0, 1.5, 1.5, 6.0])[goods] * rng.lognormal(0, 0.6, n), 2)
         declared = np.round(self.item_value[cust] * rng.lognormal(0, 0.6, n) * np.where(goods == 0, 0.3, 1.0), 0)
         services = self.services[cust] & ~np.where(declared < 200, SERVICE_BIT["insured"], 0)

@@ -50,9 +50,9 @@ VALUE_MIX = {
     "ecommerce":  (0.12, 0.43, 0.45),
 }
 # Regular shippers: parcels per pickup (median) and days between pickups, by value level.
-PICKUP_PARCELS = {"high": 3.5, "mid": 1.5, "mass": 1.0}
+PICKUP_PARCELS = {"high": 2.2, "mid": 1.0, "mass": 1.0}
 PICKUP_INTERVAL = {"high": (1, 1), "mid": (1, 3), "mass": (2, 7)}
-ECOMMERCE_PARCELS = {"high": 8.0, "mid": 2.5, "mass": 1.0}
+ECOMMERCE_PARCELS = {"high": 5.0, "mid": 1.6, "mass": 1.0}
 # Irregular senders: mean parcels per day by value level (gamma-mixed, so many send rarely).
 IRREGULAR_RATE = {"high": 0.25, "mid": 0.10, "mass": 0.035}
 # How strongly a type follows online-shopping peaks (Double 11, 618).

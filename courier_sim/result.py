@@ -214,7 +214,7 @@ def _shipments(e: Engine, start) -> pd.DataFrame:
         "promised": _clock(start, c["promised"]),
         "delivered": _clock(start, c["delivered"]),
         "product": _codes(records.PRODUCTS, c["product"]),
-        "services": pd.Categorical(_SERVICE_NAMES[c["services"].astype(np.int64)]),
+        "services": pd.Categorical.from_codes(c["services"].astype(np.int64), categories=_SERVICE_NAMES).remove_unused_categories(),
         "route": _codes(records.ROUTES, c["route"]),
         "weight_kg": c["weight"].astype(float),
         "declared_value": c["declared"].astype(float),
