@@ -258,9 +258,11 @@ class Engine:
         claims = B.claim_payout(outcome, declared, price, (services & SERVICE_BIT["insured"]) > 0)
         cost = np.round(stop_cost + B.handling_cost(route, weight) + claims, 2)
 
-        self.logs["shipments"].add(customer=cust, created=created, picked_up=picked_up, promised=promised,
-                                   delivered=delivered, product=product, services=services, route=route,
-                                   weight=weight, declared=declared, goods=goods, price=price, cost=cost, outcome=outcome)
+        small = np.int8  # codes fit a byte: keeps the year's log compact
+        self.logs["shipments"].add(customer=cust.astype(np.int32), created=created, picked_up=picked_up, promised=promised,
+                                   delivered=delivered, product=product.astype(small), services=services.astype(small),
+                                   route=route.astype(small), weight=weight, declared=declared, goods=goods.astype(small),
+                                   price=price, cost=cost, outcome=outcome.astype(small))
         first_id = self.shipments_so_far
         self.shipments_so_far += n
         self.experience(cust, outcome)

@@ -228,7 +228,11 @@ def _prospects(scenario, n: int) -> pd.DataFrame:
 
 def draw(scenario) -> pd.DataFrame:
     """The whole market: our customers first, then prospects (courier != "us")."""
-    market = pd.concat([_our_customers(scenario, scenario.customers), _prospects(scenario, scenario.prospects)],
-                       ignore_index=True)
+    groups = [_our_customers(scenario, scenario.customers)]
+    if scenario.prospects > 0:
+        groups.append(_prospects(scenario, scenario.prospects))
+    market = pd.concat(groups, ignore_index=True)
+    if "competitor_loyalty" not in market:
+        market["competitor_loyalty"] = 0.0
     market["competitor_loyalty"] = market["competitor_loyalty"].fillna(0.0)
     return market

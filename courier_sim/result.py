@@ -21,6 +21,7 @@ from .engine import Engine
 from .scenario import Scenario, preset
 
 _MINUTE_NS = 60 * 10**9
+
 _SERVICE_NAMES = np.array([
     ",".join(name for bit, name in enumerate(records.SERVICES) if mask >> bit & 1)
     for mask in range(1 << len(records.SERVICES))
@@ -120,17 +121,16 @@ def simulate(scenario: Scenario | None = None, **overrides) -> Result:
 # --- from engine state to tables -------------------------------------------------
 def _clock(start, days: np.ndarray) -> np.ndarray:
     """Day offsets (floats, NaN/inf for never) to datetimes rounded to the minute."""
-    days = np.asarray(days, dtype=float)
-    ok = np.isfinite(days)
-    ns = np.zeros(len(days), dtype=np.int64)
-    ns[ok] = np.round(days[ok] * 1440.0).astype(np.int64) * _MINUTE_NS
-    out = (np.datetime64(pd.Timestamp(start), "ns") + ns.astype("timedelta64[ns]"))
-    out[~ok] = np.datetime64("NaT")
-    return out
+    minutes = np.rint(np.asarray(days, dtype=float) * 1440.0)
+    ok = np.isfinite(minutes)
+    ns = np.where(ok, minutes, 0.0).astype(np.int64) * _MINUTE_NS + pd.Timestamp(start).value
+    if not ok.all():
+        ns[~ok] = np.iinfo(np.int64).min  # NaT
+    return ns.view("datetime64[ns]")
 
 
 def _codes(table: tuple[str, ...], codes: np.ndarray) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(table))
+    return pd.Categorical.from_codes(np.asarray(codes), categories=list(table))
 
 
 def build_tables(e: Engine) -> dict[str, pd.DataFrame]:
@@ -206,7 +206,7 @@ def _customers(e: Engine) -> pd.DataFrame:
 def _shipments(e: Engine, start) -> pd.DataFrame:
     c = e.logs["shipments"].columns()
     n = len(c["customer"])
-    df = pd.DataFrame({
+    columns = {
         "shipment_id": np.arange(1, n + 1),
         "customer_id": e.ids[c["customer"].astype(np.int64)] if n else np.array([], dtype=np.int64),
         "created": _clock(start, c["created"]),
@@ -222,8 +222,17 @@ def _shipments(e: Engine, start) -> pd.DataFrame:
         "price": c["price"].astype(float),
         "cost": c["cost"].astype(float),
         "outcome": _codes(records.OUTCOMES, c["outcome"]),
-    })
-    return df[list(records.Shipment._fields)]
+    }
+    return fast_frame(columns)
+
+
+def fast_frame(columns: dict) -> pd.DataFrame:
+    """A DataFrame that keeps each column as its own block (no copying them together).
+
+    ``pd.DataFrame(dict)`` stacks same-typed columns into 2-D blocks, a full
+    copy that costs more than the simulation of the year's parcels.
+    """
+    return pd.concat({name: pd.Series(values, name=name, copy=False) for name, values in columns.items()}, axis=1)
 
 
 def _complaints(e: Engine, start) -> pd.DataFrame:

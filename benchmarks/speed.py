@@ -1,0 +1,87 @@
+"""Speed and memory of the simulator, against a bare numpy + pandas generator.
+
+Scenario: a teacher wants to know whether a classroom run feels instant and
+how far the engine's behaviour (capacity, complaints, churn, SimPy
+processes) costs over simply drawing random parcels. Each measurement runs
+in a fresh child process so its peak memory is its own.
+
+Run: ``python benchmarks/speed.py`` (prints a table; asserts nothing).
+"""
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+
+REPEATS = 3
+CASES = (("default year (2,000 customers)", 2_000), ("20,000 customers x 1 year", 20_000))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def measure_simulator(customers: int) -> dict:
+    from courier_sim import preset, simulate
+    scenario = preset("baseline", customers=customers, prospects=int(0.75 * customers))
+    simulate(scenario.replace(days=14))  # warm imports and caches
+    best, n = float("inf"), 0
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        n = len(simulate(scenario).shipments)
+        best = min(best, time.perf_counter() - t0)
+    return {"seconds": best, "shipments": n, "peak_mb": _peak_mb()}
+
+
+def measure_bare(n: int) -> dict:
+    """The same number of parcels with the same columns, drawn with no behaviour at all."""
+    import numpy as np
+    import pandas as pd
+
+    from courier_sim.result import fast_frame  # the same frame building as the simulator, for fairness
+    rng = np.random.default_rng(1)
+    best = float("inf")
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        start = np.datetime64("2024-12-01T00:00", "ns")
+        created = start + (rng.random(n) * 365 * 86400e9).astype("timedelta64[ns]")
+        transit = (rng.lognormal(0, 0.4, n) * 2 * 86400e9).astype("timedelta64[ns]")
+        fast_frame({
+            "shipment_id": np.arange(1, n + 1),
+            "customer_id": rng.integers(1, 20_000, n),
+            "created": created, "picked_up": created, "promised": created + np.timedelta64(3, "D"),
+            "delivered": created + transit,
+            "product": pd.Categorical.from_codes(rng.integers(0, 5, n), ["standard", "express", "same_day", "economy", "international"]),
+            "services": pd.Categorical.from_codes(rng.integers(0, 3, n), ["", "insured", "cod"]),
+            "route": pd.Categorical.from_codes(rng.integers(0, 3, n), ["same_city", "inter_city", "international"]),
+            "weight_kg": rng.lognormal(0, 0.6, n), "declared_value": rng.lognormal(5, 0.6, n),
+            "goods": pd.Categorical.from_codes(rng.integers(0, 6, n), list("abcdef")),
+            "price": rng.uniform(5, 30, n), "cost": rng.uniform(3, 20, n),
+            "outcome": pd.Categorical.from_codes(rng.integers(0, 6, n), list("abcdef")),
+        })
+        best = min(best, time.perf_counter() - t0)
+    return {"seconds": best, "shipments": n, "peak_mb": _peak_mb()}
+
+
+def _child(kind: str, size: int) -> dict:
+    code = f"import json, sys; sys.path.insert(0, {repr(sys.path[0])}); import speed; print(json.dumps(speed.measure_{kind}({size})))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=sys.path[0])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    print(f"{'case':<32}{'shipments':>11}{'sim s':>8}{'sim /s':>12}{'bare s':>8}{'bare /s':>12}{'ratio':>7}{'sim MB':>8}{'bare MB':>8}")
+    for label, customers in CASES:
+        sim = _child("simulator", customers)
+        bare = _child("bare", sim["shipments"])
+        sim_rate = sim["shipments"] / sim["seconds"]
+        bare_rate = bare["shipments"] / bare["seconds"]
+        print(f"{label:<32}{sim['shipments']:>11,}{sim['seconds']:>8.2f}{sim_rate:>12,.0f}{bare['seconds']:>8.2f}"
+              f"{bare_rate:>12,.0f}{sim_rate / bare_rate:>7.2f}{sim['peak_mb']:>8.0f}{bare['peak_mb']:>8.0f}")
+    print("ratio = simulator throughput / bare generator throughput (1.0 = no cost for behaviour)")
+
+
+if __name__ == "__main__":
+    main()

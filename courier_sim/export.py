@@ -1,0 +1,87 @@
+"""Writing a run to disk: one file per table plus ``scenario.json``, all or nothing.
+
+Like a courier sealing a parcel before it leaves the counter: files are
+written into a hidden folder beside the target and moved into place only
+when every one of them is complete, so a crash or a full disk never leaves a
+half-written dataset that looks whole.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .records import TABLES as _KNOWN_TABLES
+
+FORMATS = ("csv", "parquet", "xlsx")
+EXCEL_MAX_ROWS = 1_048_575
+
+
+def _write_csv(df, path: Path) -> None:
+    # utf-8-sig so that Excel on Chinese Windows opens the file correctly
+    df.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%dT%H:%M:%S")
+
+
+def _write_parquet(df, path: Path) -> None:
+    df.to_parquet(path, index=False)
+
+
+def _write_xlsx(df, path: Path) -> None:
+    if len(df) > EXCEL_MAX_ROWS:
+        raise ValueError(f"{path.stem} has {len(df):,} rows, more than an Excel sheet holds; use csv or parquet")
+    df.to_excel(path, index=False, sheet_name=path.stem[:31])
+
+
+WRITERS = {"csv": _write_csv, "parquet": _write_parquet, "xlsx": _write_xlsx}
+
+
+def check_fits(tables: dict, fmt: str) -> None:
+    """Fail before writing anything if a table cannot be stored in this format."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r} is not supported; use one of {', '.join(FORMATS)}")
+    if fmt == "xlsx":
+        for name, df in tables.items():
+            if len(df) > EXCEL_MAX_ROWS:
+                raise ValueError(f"table {name} has {len(df):,} rows, more than an Excel sheet holds "
+                                 f"({EXCEL_MAX_ROWS:,}); use --format csv or parquet, or fewer customers/days")
+
+
+def write_tables(tables: dict, scenario_json: str, directory, fmt: str = "csv") -> Path:
+    """Write every table as ``<name>.<fmt>`` and the scenario as JSON, atomically."""
+    check_fits(tables, fmt)
+    target = Path(directory).resolve()
+    _refuse_foreign_folder(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-partial-", dir=target.parent))
+    try:
+        for name, df in tables.items():
+            WRITERS[fmt](df, staging / f"{name}.{fmt}")
+        (staging / "scenario.json").write_text(scenario_json + "\n", encoding="utf-8")
+        _swap_into_place(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _refuse_foreign_folder(target: Path) -> None:
+    """Replacing a folder is only safe when it holds a previous export and nothing else."""
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise NotADirectoryError(f"{target} exists and is not a folder")
+    names = {p.name for p in target.iterdir()}
+    ours = {"scenario.json"} | {f"{t}.{f}" for t in _KNOWN_TABLES for f in FORMATS}
+    if names and not ("scenario.json" in names and names <= ours):
+        raise FileExistsError(f"{target} already holds other files; choose a new or empty folder")
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    retired = target.with_name(f".{target.name}-previous")
+    shutil.rmtree(retired, ignore_errors=True)
+    os.replace(target, retired)
+    os.replace(staging, target)
+    shutil.rmtree(retired, ignore_errors=True)
