@@ -166,8 +166,7 @@ def r12_kinds(r):
 
 
 def r13_satisfaction(r):
-    """Latent satisfaction at mid-year is not stored; use complaint-free share as proxy? No: use final latent
-    satisfaction of non-churners vs churners' quartiles via surveys when present."""
+    """Day-1 customers ranked by their mean survey perception (all waves they answered), in quartiles."""
     sv = r.surveys
     c = _day1(r)
     if len(sv):
@@ -205,6 +204,30 @@ def r14_warning(r):
     return f"last-8-week volume ratio {vol_ratio:.2f}; complaint rate churners ÷ others {comp_ratio:.1f}", ok
 
 
+def r15_acquisition_vs_retention(r):
+    """Sales cost per won customer ÷ retention spending per kept customer (ever ours, not churned)."""
+    sales, actions, c = r.sales, r.retention_actions, r.customers
+    won = int((sales["result"] == "won").sum())
+    kept = int((c["joined"].notna() & c["churn_date"].isna()).sum())
+    if won == 0 or kept == 0 or actions["cost"].sum() == 0:
+        return f"won {won}, kept {kept}: cannot compare", False
+    per_won = sales["cost"].sum() / won
+    per_kept = actions["cost"].sum() / kept
+    ratio = per_won / per_kept
+    return f"{per_won:,.0f} yuan per won ÷ {per_kept:,.0f} yuan per kept = {ratio:.1f}", _in(ratio, 3, 6)
+
+
+def r17_perception(r):
+    sv = r.surveys
+    if sv["perception"].notna().sum() == 0:
+        return "needs the surveys table", False
+    mean = sv["perception"].mean()
+    by = sv.groupby("dimension", observed=True)["perception"].mean()
+    lowest = by.idxmin()
+    ok = _in(mean, 4.0, 4.4) and lowest == "after_sales"
+    return f"mean perception {mean:.2f}; lowest {lowest} {by.min():.2f}", ok
+
+
 # R14's complaint rate is pooled (complaints ÷ parcels over the group), so a
 # one-parcel sender with one complaint does not outweigh a key account.
 TARGETS = (
@@ -222,6 +245,8 @@ TARGETS = (
     Target("R12", "all four churn kinds", "each ≥ 2 % of churned", r12_kinds),
     Target("R13", "satisfaction predicts churn", "lowest quartile churn ≥ 2× highest", r13_satisfaction),
     Target("R14", "warning signals before churn", "last 8 weeks ≤ 0.7× earlier; complaint rate ≥ 1.5×", r14_warning),
+    Target("R15", "cost per won customer ÷ retention cost per kept customer", "3 – 6", r15_acquisition_vs_retention),
+    Target("R17", "survey perception (Likert 1–5)", "mean 4.0 – 4.4; after-sales the lowest dimension", r17_perception),
 )
 
 

@@ -9,16 +9,24 @@ manager finds out who is drifting away; every month account managers move
 key accounts between relationship stages; competitors and outages strike on
 the dates the scenario sets. Everything is recorded into column lists and
 turned into tables once, at the end.
+
+The other departments live in their own modules and are called from here:
+the sales force and its funnel (``sales``), pitches at pickup
+(``promotion``), questionnaires (``surveys``) and the money spent keeping
+customers (``retention``, with the levers of ``levers``).
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import numpy as np
 import simpy
 
 from . import behaviour as B
-from . import calendar, records, streams
+from . import calendar, levers, records, streams
+from .promotion import Promoter, codes
+from .retention import FAST_RESPONSE_COST, RetentionDesk
+from .sales import SalesForce
+from .surveys import SurveyDesk
 
 NEVER = np.inf
 LEVELS = np.array(records.VALUE_LEVELS)
@@ -32,6 +40,7 @@ PROMISE_DAYS = np.array([
     [7, 6, 7, 10, 7],
 ])
 PRODUCT_PRIORITY = np.array([1, 0, 0, 2, 1])  # express and same-day are sorted first
+TRIAL_SHARE, TRIAL_DAYS = 0.25, 150  # a won customer starts with 25 % of its parcels, all of them after 150 days
 
 
 class Log:
@@ -58,7 +67,7 @@ class Engine:
         self.factors = calendar.day_factors(scenario.start, scenario.days)
         self._load_market(market)
         self._seed_streams()
-        self.staff = simpy.Resource(self.env, capacity=scenario.service_staff)
+        self.staff = simpy.PriorityResource(self.env, capacity=scenario.service_staff)
         self.capacity_base = scenario.capacity_ratio * self.expected_daily_volume()
         self.backlog = 0.0
         self.outage_until = -1
@@ -73,14 +82,21 @@ class Engine:
         self.stage_changes: list[tuple] = []
         self.contacts: list[tuple] = []
         self.retention_actions: list[tuple] = []
+        # what each customer lived through, for the questionnaires
+        self.lived = {k: np.zeros(self.n) for k in ("parcels", "on_time", "failures", "recovered", "unrecovered")}
+        self.retention = RetentionDesk(self)
+        self.sales = SalesForce(self)
+        self.promotion = Promoter(self)
+        self.surveys = SurveyDesk(self)
+        self.note_arrears(np.flatnonzero(self.ours))
 
     # --- set-up -------------------------------------------------------------
     def _load_market(self, m) -> None:
         self.market = m
         self.n = len(m)
         self.ids = m["customer_id"].to_numpy(np.int64)
-        self.type = np.array([records.CUSTOMER_TYPES.index(t) for t in m["customer_type"]])
-        self.level = np.array([records.VALUE_LEVELS.index(v) for v in m["value_level"]])
+        self.type = codes(m["customer_type"], records.CUSTOMER_TYPES)
+        self.level = codes(m["value_level"], records.VALUE_LEVELS)
         self.ours = (m["courier"] == "us").to_numpy().copy()
         self.courier = m["courier"].to_numpy(dtype=object).copy()
         self.regular = m["regular"].to_numpy(bool)
@@ -90,7 +106,7 @@ class Engine:
         self.rate = m["irregular_rate"].to_numpy(float)
         self.pickup_hour = m["pickup_hour"].to_numpy(float)
         self.peak_sens = m["peak_sensitivity"].to_numpy(float)
-        self.main_goods = np.array([records.GOODS.index(g) for g in m["main_goods"]])
+        self.main_goods = codes(m["main_goods"], records.GOODS)
         self.item_value = m["item_value"].to_numpy(float)
         self.fragility = m["fragility"].to_numpy(float)
         self.km = m["pickup_km"].to_numpy(float)
@@ -105,16 +121,21 @@ class Engine:
         self.key_account = m["key_account"].to_numpy(bool)
         self.stage = m["relationship_stage"].to_numpy(dtype=object).copy()
         self.joined = np.where(self.ours, 0.0, NEVER)  # day joined within the run (existing: 0)
+        self.trial_from = np.full(self.n, -NEVER)  # day a won customer started its trial
         self.channel = m["acquisition_channel"].to_numpy(dtype=object).copy()
         self.churn_day = np.full(self.n, NEVER)
         self.churn_kind = np.full(self.n, None, dtype=object)
         self.leaving_from = np.full(self.n, NEVER)
-        self.treatment = np.full(self.n, "none", dtype=object)
-        discount = np.array([B.TYPE_DISCOUNT[t] for t in m["customer_type"]]) + \
-            np.array([B.LEVEL_DISCOUNT[v] for v in m["value_level"]])
-        self.price_factor = (1.0 - discount) * self.sc.price_index
-        self.propensity = np.array([B.TYPE_PROPENSITY[t] for t in m["customer_type"]]) * \
-            np.array([B.LEVEL_PROPENSITY[v] for v in m["value_level"]])
+        assigned = np.where(self.ours, levers.assign(self.sc, self.ids, self.level, m["key_account"].to_numpy(bool)), 0)
+        self.treatment = np.array(records.TREATMENTS, dtype=object)[assigned]
+        self.lever = levers.per_customer(self.sc, assigned)
+        discount = np.array([B.TYPE_DISCOUNT[t] for t in records.CUSTOMER_TYPES])[self.type] + \
+            np.array([B.LEVEL_DISCOUNT[v] for v in records.VALUE_LEVELS])[self.level]
+        self.contract_factor = (1.0 - discount) * self.sc.price_index
+        self.price_factor = self.contract_factor * (1.0 - self.lever["discount"])
+        self.upgrades = np.zeros(self.n, dtype=np.int64)  # product upgrades accepted at pickup
+        self.propensity = np.array([B.TYPE_PROPENSITY[t] for t in records.CUSTOMER_TYPES])[self.type] * \
+            np.array([B.LEVEL_PROPENSITY[v] for v in records.VALUE_LEVELS])[self.level]
         self.services = self._initial_services(m)
 
     def _initial_services(self, m) -> np.ndarray:
@@ -133,6 +154,9 @@ class Engine:
         self.rng = {p: streams.generator(seed, f"engine.{p}") for p in ("shipments", "outcomes", "complaints", "service", "stages", "contacts")}
         self.key_timing = streams.stream_key(seed, "engine.timing")
         self.key_churn = streams.stream_key(seed, "engine.churn")
+        self.rng_follow_up = streams.generator(seed, "contacts.follow_up")
+        self.rng_mentions = streams.generator(seed, "contacts.price_war")
+        self.key_join = streams.stream_key(seed, "sales.joining")
         # Pre-drawn life events, each a pure function of the customer id.
         u = streams.keyed_uniforms(streams.stream_key(seed, "engine.decline"), self.ids, 0)
         years = self.days / 365.0
@@ -144,10 +168,12 @@ class Engine:
         self.ramp_days = 28 + 42 * streams.keyed_uniforms(streams.stream_key(seed, "engine.ramp"), self.ids, 0)
 
     def expected_daily_volume(self) -> float:
-        """Mean parcels on a normal weekday from our day-1 customers: sizes the network."""
+        """Mean parcels on a normal weekday from our current customers: sizes the network."""
         ecommerce = self.type == records.CUSTOMER_TYPES.index("ecommerce")
         per_weekday = np.where(self.regular, self.pickup_size / np.where(ecommerce, 1, np.maximum(self.interval, 1)), self.rate)
-        return max(float(per_weekday[self.ours].sum()), 1.0)
+        day = self.env.now
+        wallet = np.clip(TRIAL_SHARE + (1.0 - TRIAL_SHARE) * (day - self.trial_from) / TRIAL_DAYS, TRIAL_SHARE, 1.0)
+        return max(float((per_weekday * wallet)[self.ours].sum()), 1.0)
 
     # --- processes ------------------------------------------------------------
     def run(self) -> "Engine":
@@ -155,6 +181,10 @@ class Engine:
         self.env.process(self.weekly_churn_review())
         self.env.process(self.monthly_account_review())
         self.env.process(self.competitor_moves())
+        self.env.process(self.market_opening())
+        self.env.process(self.surveys.process())
+        self.sales.start()
+        self.retention.start()
         self.env.run(until=self.days)
         return self
 
@@ -174,9 +204,13 @@ class Engine:
         while True:
             yield self.env.timeout(30)
             self.review_accounts(int(self.env.now))
+            # the branch re-sizes its sorting shifts to the customers it has now
+            self.capacity_base = self.sc.capacity_ratio * self.expected_daily_volume()
 
     def competitor_moves(self):
         sc = self.sc
+        for row in levers.lever_events(sc):
+            self.record_event(*row)
         for kind, start, end, detail in calendar.season_events(sc.start, self.days):
             self.record_event(kind, (start - sc.start).days, (end - sc.start).days, "all", detail)
         moves = []
@@ -195,35 +229,88 @@ class Engine:
                 self.record_event("hub_outage", day, self.outage_until - 1, "all",
                                   f"sorting hub outage: {sc.hub_outage_capacity:.0%} capacity for {sc.hub_outage_days} days")
 
+    def market_opening(self):
+        """A new specialty market opens: its businesses enter the market and sales canvass them."""
+        sc = self.sc
+        if sc.new_market == "none" or sc.new_market_day >= self.days:
+            return
+        yield self.env.timeout(sc.new_market_day)
+        from .sales import CAMPAIGN_DAYS
+        self.record_event("market_opening", sc.new_market_day, min(sc.new_market_day + CAMPAIGN_DAYS, self.days) - 1,
+                          "specialty", f"a new {sc.new_market} market opens with {sc.new_market_size} businesses; "
+                          f"the sales team canvasses it for {CAMPAIGN_DAYS} days")
+
     # --- the day's parcels ------------------------------------------------------
     def volume_factor(self, idx: np.ndarray, day: int) -> np.ndarray:
-        """Seasonal, festival, leaving-ramp and decline multipliers on normal volume."""
+        """Seasonal, festival, leaving-ramp, decline and trial multipliers on normal volume."""
         f = self.factors
         weekend = f["weekday"][day] >= 5
         factor = f["festival_volume"][day] * (1.0 + self.peak_sens[idx] * (f["peak"][day] - 1.0))
-        factor = factor * np.where(weekend & ~self.regular[idx], 0.8, 1.0)
-        leaving = np.clip((day - self.leaving_from[idx]) / self.ramp_days[idx], 0.0, 1.0)
-        factor = factor * (1.0 - 0.85 * leaving)
-        since_decline = np.maximum(day - self.decline_from[idx], 0.0)
-        return factor * np.exp(-since_decline / 25.0)
+        if weekend:
+            factor = factor * np.where(self.regular[idx], 1.0, 0.8)
+        # the rarer multipliers touch only the customers they concern
+        special = np.flatnonzero(np.isfinite(self.leaving_from[idx]) | np.isfinite(self.decline_from[idx])
+                                 | np.isfinite(self.trial_from[idx]))
+        if len(special):
+            c = idx[special]
+            leaving = np.clip((day - self.leaving_from[c]) / self.ramp_days[c], 0.0, 1.0)
+            since_decline = np.maximum(day - self.decline_from[c], 0.0)
+            # a newly won customer tries us with part of its parcels first (初期合作), then gives us more
+            wallet = np.clip(TRIAL_SHARE + (1.0 - TRIAL_SHARE) * (day - self.trial_from[c]) / TRIAL_DAYS, TRIAL_SHARE, 1.0)
+            factor[special] = factor[special] * (1.0 - 0.85 * leaving) * np.exp(-since_decline / 25.0) * wallet
+        return factor
 
     def shipping_counts(self, idx: np.ndarray, day: int) -> tuple[np.ndarray, np.ndarray]:
-        """Parcels each active customer hands over today, and at what hour."""
-        ids = self.ids[idx]
-        u0, u1, u2 = (streams.keyed_uniforms(self.key_timing, ids, day, s) for s in range(3))
-        factor = self.volume_factor(idx, day)
+        """Parcels each active customer hands over today, and at what hour.
+
+        Every draw is a keyed uniform of (customer id, day), computed only
+        for the customers that use it (regular shippers on their pickup days,
+        irregular senders every day: Poisson with four-weekly bursts), so a
+        customer's parcels depend on its own id alone.
+        """
+        key = self.key_timing
+        reg = self.regular[idx]
+        counts = np.zeros(len(idx), dtype=np.int64)
+
         weekday = self.factors["weekday"][day]
-        ecommerce = self.type[idx] == records.CUSTOMER_TYPES.index("ecommerce")
         business_day = self.factors["business_day"][day]
-        due = np.where(ecommerce, True, (weekday < 5) & ((business_day - self.phase[idx]) % np.maximum(self.interval[idx], 1) == 0))
+        r = np.flatnonzero(reg)
+        ecommerce = self.type[idx[r]] == records.CUSTOMER_TYPES.index("ecommerce")
+        due = ecommerce | ((weekday < 5) & ((business_day - self.phase[idx[r]]) % np.maximum(self.interval[idx[r]], 1) == 0))
+        r, ecommerce = r[due], ecommerce[due]
+        i = np.flatnonzero(~reg)
+        active = np.concatenate([r, i])
+        factor = np.empty(len(idx))
+        factor[active] = self.volume_factor(idx[active], day)
+        ids = self.ids[idx]
+
+        u0 = streams.keyed_uniforms(key, ids[r], day, 0)
+        u1 = streams.keyed_uniforms(key, ids[r], day, 1)
+        u2 = streams.keyed_uniforms(key, ids[r], day, 2)
+        f_r = factor[r]
         weekend_ecom = np.where(ecommerce & (weekday >= 5), 0.8, 1.0)
-        size = self.pickup_size[idx] * np.maximum(factor, 1.0) * weekend_ecom * (0.6 + 0.8 * u2)
-        regular_count = np.where(due & (u0 < np.minimum(factor, 1.0)), np.maximum(1, B.stochastic_round(size, u1)), 0)
-        burst = B.lognormal_from_uniforms(*(streams.keyed_uniforms(self.key_timing, ids, day // 28, s) for s in (3, 4)), sigma=1.0)
-        irregular_count = B.poisson_from_uniform(self.rate[idx] * factor * burst, u0)
-        counts = np.where(self.regular[idx], regular_count, irregular_count)
-        hour = np.where(self.regular[idx], self.pickup_hour[idx], 8.0 + 12.0 * u2)
+        size = self.pickup_size[idx[r]] * np.maximum(f_r, 1.0) * weekend_ecom * (0.6 + 0.8 * u2)
+        counts[r] = np.where(u0 < np.minimum(f_r, 1.0), np.maximum(1, B.stochastic_round(size, u1)), 0)
+
+        burst = self.bursts(day)[idx[i]]
+        u0 = streams.keyed_uniforms(key, ids[i], day, 0)
+        counts[i] = B.poisson_from_uniform(self.rate[idx[i]] * factor[i] * burst, u0)
+
+        hour = np.where(reg, self.pickup_hour[idx], np.nan)
+        sending = i[counts[i] > 0]
+        hour[sending] = 8.0 + 12.0 * streams.keyed_uniforms(key, ids[sending], day, 2)
         return counts, hour
+
+    _burst_block = None
+
+    def bursts(self, day: int) -> np.ndarray:
+        """Four-weekly shopping bursts of every market member (mean one), for irregular senders."""
+        block = day // 28
+        if self._burst_block != block:
+            u3, u4 = (streams.keyed_uniforms(self.key_timing, self.ids, block, s) for s in (3, 4))
+            self._burst = B.lognormal_from_uniforms(u3, u4, sigma=1.0)
+            self._burst_block = block
+        return self._burst
 
     def ship(self, day: int) -> None:
         idx = np.flatnonzero(self.ours)
@@ -241,10 +328,12 @@ class Engine:
 
         u = rng.random((4, n))
         route = np.where(u[0] < self.same_city[cust], 0, np.where(u[0] > 1.0 - self.intl[cust], 2, 1))
-        p_express = np.clip(0.03 + 1.6 * (self.w["speed"][cust] - 0.15), 0.02, 0.6)
+        upgrades = self.upgrades[cust]
+        p_express = np.clip(0.03 + 1.6 * (self.w["speed"][cust] - 0.15), 0.02, 0.6) + 0.25 * (upgrades & 1)
         p_economy = np.clip(0.02 + 1.0 * (self.w["price"][cust] - 0.25), 0.0, 0.5)
         product = np.where(u[1] < p_express, 1, np.where(u[1] > 1.0 - p_economy, 3, 0))
         product = np.where((product == 1) & (route == 0) & (u[2] < 0.4), 2, product)
+        product = np.where((route == 0) & ((upgrades & 2) > 0) & (u[2] < 0.5), 2, product)
         product = np.where(route == 2, 4, product)
         goods = np.where(u[3] < 0.85, self.main_goods[cust], np.where(u[3] < 0.95, 1, 0))
         weight = np.round(np.array([0.3, 1.2, 2.0, 1.5, 1.5, 6.0])[goods] * rng.lognormal(0, 0.6, n), 2)
@@ -253,7 +342,10 @@ class Engine:
 
         outcome, delivered, promised, overload = self.deliver(day, created, picked_up, route, product, goods, cust)
         fees = B.service_fees(services, declared)
-        price = np.round(B.parcel_price(route, product, weight) * self.price_factor[cust] + fees, 2)
+        list_part = B.parcel_price(route, product, weight) * self.price_factor[cust]
+        price = np.round(list_part + fees, 2)
+        if self.sc.loyalty_discount > 0:
+            self.retention.discount(cust, list_part)
         stop_cost = np.repeat(B.pickup_cost(self.km[idx]) / counts, counts)
         claims = B.claim_payout(outcome, declared, price, (services & SERVICE_BIT["insured"]) > 0)
         cost = np.round(stop_cost + B.handling_cost(route, weight) + claims, 2)
@@ -265,9 +357,20 @@ class Engine:
                                    price=price, cost=cost, outcome=outcome.astype(small))
         first_id = self.shipments_so_far
         self.shipments_so_far += n
-        self.experience(cust, outcome)
-        self.raise_complaints(day, cust, outcome, price, first_id, picked_up, promised, delivered)
+        starts = np.cumsum(counts) - counts  # cust is idx repeated: each customer's parcels sit together
+        self.experience(cust, outcome, idx, counts, starts)
+        self.raise_complaints(day, cust, outcome, price, first_id, picked_up, promised, delivered, idx, starts)
         self.record_daily(day, cust, outcome, price)
+        self.count_lived(outcome, idx, counts, starts)
+        self.promotion.at_pickup(day, idx, hour)
+
+    def count_lived(self, outcome: np.ndarray, who: np.ndarray, counts: np.ndarray, starts: np.ndarray) -> None:
+        """Keep each customer's tally of parcels, on-time parcels and failures (for the questionnaires)."""
+        self.lived["parcels"][who] += counts
+        self.lived["on_time"][who] += np.add.reduceat((outcome == B.OUTCOME["on_time"]).astype(float), starts)
+        bad = (outcome == B.OUTCOME["lost"]) | (outcome == B.OUTCOME["damaged"])
+        if bad.any():
+            self.lived["failures"][who] += np.add.reduceat(bad.astype(float), starts)
 
     shipments_so_far = 0
 
@@ -314,21 +417,24 @@ class Engine:
         delivered = np.where(lost, np.nan, delivered)
         return outcome, delivered, promised, overload
 
-    def experience(self, cust: np.ndarray, outcome: np.ndarray) -> None:
-        """Each shipping day moves the customer's satisfaction toward how it went."""
+    def experience(self, cust: np.ndarray, outcome: np.ndarray, who: np.ndarray, counts: np.ndarray,
+                   starts: np.ndarray) -> None:
+        """Each shipping day moves the customer's satisfaction toward how it went.
+
+        ``cust`` lists each parcel's customer, grouped: customer ``who[k]``
+        owns the ``counts[k]`` parcels from ``starts[k]``.
+        """
         feel = B.parcel_experience(outcome, self.w["speed"][cust], self.w["safety"][cust],
                                    self.w["convenience"][cust], self.w["price"][cust], self.exp_mean[cust])
-        who, inverse, counts = np.unique(cust, return_inverse=True, return_counts=True)
-        mean = np.bincount(inverse, feel) / counts
-        worst = np.full(len(who), np.inf)
-        np.minimum.at(worst, inverse, feel)
+        mean = np.add.reduceat(feel, starts) / counts
+        worst = np.minimum.reduceat(feel, starts)
         day_feel = 0.6 * mean + 0.4 * worst
         weight = np.minimum(np.where(self.regular[who], 1.0 - 0.993 ** counts, 0.15), 0.1)
         weight = weight * np.where(day_feel < self.satisfaction[who], B.NEGATIVITY, 1.0)
         self.satisfaction[who] = B.update_satisfaction(self.satisfaction[who], day_feel, weight)
 
     # --- complaints ------------------------------------------------------------
-    def raise_complaints(self, day, cust, outcome, price, first_id, picked_up, promised, delivered) -> None:
+    def raise_complaints(self, day, cust, outcome, price, first_id, picked_up, promised, delivered, who, first) -> None:
         """Failures meet customers' expectations; some turn into complaints (one per cause a day)."""
         rng = self.rng["complaints"]
         p = B.complaint_probability(outcome, self.propensity[cust], self.exp_speed[cust], self.satisfaction[cust])
@@ -340,7 +446,6 @@ class Engine:
                 seen.add((cust[i], cause))
                 noticed = {"late": promised[i], "lost": promised[i] + 1.0, "tracking": picked_up[i] + 0.5}.get(cause, delivered[i])
                 self.open_complaint(int(cust[i]), first_id + int(i), cause, float(price[i]), noticed + rng.uniform(0.02, 1.0))
-        who, first = np.unique(cust, return_index=True)
         rude = rng.random(len(who)) < B.ATTITUDE_RATE * self.propensity[who] * 8
         for c, i in zip(who[rude], first[rude]):
             self.open_complaint(int(c), first_id + int(i), "attitude", float(price[i]), picked_up[i] + rng.uniform(0.02, 0.5))
@@ -351,23 +456,46 @@ class Engine:
 
     def handle_complaint(self, c: int, shipment: int, cause: str, price: float, opened: float):
         """A complaint waits for a free handler, is answered, investigated and closed."""
-        env, rng, sc = self.env, self.rng["service"], self.sc
+        env, rng = self.env, self.rng["service"]
         yield env.timeout(opened - env.now)
         effort_hours = {"lost": 2.5, "damaged": 2.0, "late": 0.7, "tracking": 0.6, "billing": 1.0, "attitude": 1.2}[cause]
-        with self.staff.request() as turn:
+        target = float(self.lever["target_hours"][c])
+        policy = levers.POLICIES[self.lever["policy"][c]]
+        with self.staff.request(priority=0 if self.lever["priority"][c] else 1) as turn:
             yield turn
             responded = env.now + rng.exponential(1.0) / 24.0
             yield env.timeout(rng.exponential(effort_hours) / 8.0)
+        if (responded - opened) * 24.0 > target:
+            # the response-time target is a promise: a supervisor calls back in time when the queue is long
+            responded = opened + target * rng.uniform(0.6, 1.0) / 24.0
+            self.retention_actions.append((c, responded, "fast_response", FAST_RESPONSE_COST))
         investigation = {"lost": 4.0, "damaged": 2.5}.get(cause, 0.6)
         resolved = max(env.now, responded) + rng.exponential(investigation)
         response_hours = (responded - opened) * 24.0
-        recovered = bool(rng.random() < B.recovery_probability(np.array(response_hours), sc.response_target_hours, sc.compensation_policy))
-        compensation = B.compensation_amount(cause, sc.compensation_policy, price)
+        recovered = bool(rng.random() < B.recovery_probability(np.array(response_hours), target, policy))
+        compensation = B.compensation_amount(cause, policy, price)
         self.complaints.append((c, shipment, cause, opened, responded, resolved, compensation, recovered))
         if compensation > 0:
             self.retention_actions.append((c, resolved, "complaint_compensation", compensation))
         yield env.timeout(max(resolved - env.now, 0.0))
         self.satisfaction[c] = np.clip(self.satisfaction[c] + (B.RECOVERED if recovered else B.UNRECOVERED), -1.0, 1.0)
+        self.lived["recovered" if recovered else "unrecovered"][c] += 1
+        self.follow_up(c, resolved, cause, recovered)
+
+    def follow_up(self, c: int, resolved: float, cause: str, recovered: bool) -> None:
+        """After closing a complaint, ask how the customer took it (and note any threat to leave)."""
+        rng = self.rng_follow_up
+        when = resolved + rng.uniform(0.5, 4.0)
+        if when >= self.days or rng.random() > 0.6:
+            return
+        if recovered:
+            self.contacts.append((c, when, "complaint_follow_up", False, f"Follow-up on the {cause} complaint: customer satisfied"))
+        else:
+            rival = "falcon" if self.w["brand"][c] + self.w["safety"][c] > 0.35 else "sparrow"
+            threat = rng.random() < 0.3
+            note = f"Follow-up on the {cause} complaint: customer still unhappy"
+            self.contacts.append((c, when, "complaint_follow_up", bool(threat),
+                                  note + (f"; says {rival} would not have let this happen" if threat else "")))
 
     # --- churn and relationships -------------------------------------------------
     def settle_churn(self, day: int) -> None:
@@ -399,10 +527,12 @@ class Engine:
         sc = self.sc
         war = (day >= self.price_war_from) & (self.type[idx] == records.CUSTOMER_TYPES.index(sc.price_war_segment))
         cut = np.where(war, sc.price_war_cut, 0.0)
-        pull = B.price_pull(self.w["price"][idx], sc.price_index, cut)
-        stage_factor = np.array([B.STAGE_HAZARD.get(s, 1.0) for s in self.stage[idx]])
-        h_comp = B.competitor_hazard(self.level[idx], self.satisfaction[idx], pull, stage_factor)
-        h_own = B.own_reasons_hazard(self.level[idx])
+        pull = B.price_pull(self.w["price"][idx], sc.price_index * (1.0 - self.lever["discount"][idx]), cut)
+        st = self.stage[idx]
+        stage_factor = np.select([st == name for name in ("initial", "stable", "strategic")],
+                                 [B.STAGE_HAZARD[name] for name in ("initial", "stable", "strategic")], 1.0)
+        h_comp = B.competitor_hazard(self.level[idx], self.satisfaction[idx], pull, stage_factor) * self.lever["care_hazard"][idx]
+        h_own = B.own_reasons_hazard(self.level[idx], self.satisfaction[idx])
         u = streams.keyed_uniforms(self.key_churn, self.ids[idx], day)
         lured = idx[u < h_comp]
         own = idx[(u >= h_comp) & (u < h_comp + h_own)]
@@ -412,6 +542,16 @@ class Engine:
         self.churn(lured, day, "competitor", rival, immediate=False)
         self.churn(own, day, "own_reasons", "none", immediate=False)
         self.note_competitor_mentions(day, lured, rival)
+        if war.any():
+            self.note_price_war_talk(day, idx[war & (u >= h_comp)])
+
+    def note_price_war_talk(self, day: int, who: np.ndarray) -> None:
+        """During a price war, customers of the targeted segment cite the rival's offer (a warning signal)."""
+        rng, sc = self.rng_mentions, self.sc
+        talk = who[rng.random(len(who)) < 0.04 * (1.0 + 4.0 * self.w["price"][who])]
+        for c in talk:
+            self.contacts.append((int(c), day + rng.uniform(0, 7), "price_inquiry", True,
+                                  f"Customer cited {sc.price_war_competitor}'s offer, {sc.price_war_cut:.0%} below our price"))
 
     def note_competitor_mentions(self, day: int, who: np.ndarray, rival: np.ndarray) -> None:
         """Contact notes: leaving customers cite a competitor's strengths (a warning signal)."""
@@ -442,8 +582,49 @@ class Engine:
         calm = idx[(rng.random(len(idx)) < 0.15)]
         for c in calm:
             mention = rng.random() < 0.03
-            self.contacts.append((int(c), day + rng.uniform(0, 5), "check_in", bool(mention),
+            when = day + rng.uniform(0, 5)
+            self.contacts.append((int(c), when, "check_in", bool(mention),
                                   "Routine check-in" + ("; asked how our prices compare" if mention else "")))
+            self.retention.account_visit(c, when)
+
+    # --- new customers -------------------------------------------------------------
+    def acquire(self, j: int, when: float, channel: str, trust: float) -> None:
+        """A prospect signed: it ships with us from the next day (客户开发成交)."""
+        day = float(np.floor(when) + 1.0)
+        u = streams.keyed_uniforms(self.key_join, self.ids[j:j + 1], 0, 0)[0]
+        self.ours[j] = True
+        self.courier[j] = "us"
+        self.joined[j] = day
+        self.trial_from[j] = day
+        self.channel[j] = channel
+        self.satisfaction[j] = float(np.clip(0.3 + 0.1 * trust + 0.3 * u, -1.0, 1.0))
+        if self.key_account[j] and self.stage[j] in (None, "incubation"):
+            self.stage_changes.append((j, when, self.stage[j] or "incubation", "initial"))
+            self.stage[j] = "initial"
+        if self.decline_from[j] < day + 60:
+            self.decline_from[j] = NEVER
+        if self.bad_credit[j]:
+            u2 = streams.keyed_uniforms(self.key_join, self.ids[j:j + 1], 0, 1)[0]
+            self.arrears_from[j] = day + 20 + 100 * u2  # looked fine, then the bills go unpaid
+            self.note_arrears(np.array([j]))
+        code = levers.assign(self.sc, self.ids[j:j + 1], self.level[j:j + 1], self.key_account[j:j + 1])
+        self.treatment[j] = records.TREATMENTS[code[0]]
+        for name, values in levers.per_customer(self.sc, code).items():
+            self.lever[name][j] = values[0]
+        self.price_factor[j] = self.contract_factor[j] * (1.0 - self.lever["discount"][j])
+
+    def note_arrears(self, who: np.ndarray) -> None:
+        """Contact notes about overdue invoices before a bad payer is dropped (a warning signal)."""
+        for c in who[np.isfinite(self.arrears_from[who])]:
+            when = self.arrears_from[c] + 20
+            if when < self.days:
+                self.contacts.append((int(c), when, "billing", False, "Invoices overdue; reminded the customer to pay"))
+
+    def price_gap(self, idx: np.ndarray, day: int) -> np.ndarray:
+        """Our effective price against the rivals' (0 = level), for survey price perceptions."""
+        sc = self.sc
+        war = (day >= self.price_war_from) & (self.type[idx] == records.CUSTOMER_TYPES.index(sc.price_war_segment))
+        return (sc.price_index * (1.0 - self.lever["discount"][idx]) - 1.0) + np.where(war, sc.price_war_cut, 0.0)
 
     # --- records -----------------------------------------------------------------
     def record_event(self, kind: str, start_day: float, end_day: float, segment: str, detail: str) -> None:

@@ -18,6 +18,7 @@ import pandas as pd
 from . import records, streams
 
 PROSPECT_ID_OFFSET = 500_000  # prospects are numbered 500001, 500002, ...
+NEW_MARKET_ID_OFFSET = 800_000  # businesses of a specialty market opening during the run: 800001, ...
 DIMS = ("price", "speed", "safety", "convenience", "value_added", "brand")
 
 # Preference weights over DIMS by customer type (normalised later).
@@ -107,13 +108,20 @@ def _pick(u: np.ndarray, probs: np.ndarray) -> np.ndarray:
     return np.minimum((u[:, None] > cum).sum(axis=1), probs.shape[1] - 1)
 
 
-def _draw_group(scenario, n: int, group: str) -> dict[str, np.ndarray]:
-    """Draw n market members of one group ("us" or "prospect")."""
+def _draw_group(scenario, n: int, group: str, market: str | None = None) -> dict[str, np.ndarray]:
+    """Draw n market members of one group ("us", "prospect" or "new_market").
+
+    ``market`` makes every member a business of that specialty market.
+    """
     def rng(attr: str) -> np.random.Generator:
         return streams.generator(scenario.seed, f"population.{group}.{attr}")
 
-    types = np.array(records.CUSTOMER_TYPES)[apportion(list(scenario.shares.values()), n)]
-    markets = np.array(records.SPECIALTY_MARKETS[1:])[rng("market").integers(0, 4, n)]
+    if market is None:
+        types = np.array(records.CUSTOMER_TYPES)[apportion(list(scenario.shares.values()), n)]
+        markets = np.array(records.SPECIALTY_MARKETS[1:])[rng("market").integers(0, 4, n)]
+    else:
+        types = np.full(n, "specialty")
+        markets = np.full(n, market)
     specialty = np.where(types == "specialty", markets, "none")
 
     level_idx = _pick(rng("value").random(n), np.array([VALUE_MIX[t] for t in types]))
@@ -226,13 +234,46 @@ def _prospects(scenario, n: int) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+def _new_market(scenario, n: int) -> pd.DataFrame:
+    """The businesses of a specialty market that opens during the run (e.g. an electronics mall).
+
+    New tenants already ship with someone, but their ties are young: low
+    loyalty, easy to win for whoever knocks first.
+    """
+    cols = _draw_group(scenario, n, "new_market", market=scenario.new_market)
+    def rng(attr):
+        return streams.generator(scenario.seed, f"population.new_market.{attr}")
+    u = rng("courier").random(n)
+    courier = np.where(u < 0.05, "none", np.where(u < 0.45, "falcon", "sparrow"))
+    cols.update(
+        customer_id=NEW_MARKET_ID_OFFSET + np.arange(1, n + 1),
+        courier=courier,
+        joined=pd.NaT,
+        acquisition_channel=np.full(n, None),
+        relationship_stage=np.where(cols["key_account"], "incubation", None),
+        satisfaction=np.clip(rng("satisfaction").normal(0.2, 0.3, n), -1, 1),
+        competitor_loyalty=np.clip(rng("loyalty").beta(1.3, 4.0, n), 0, 1),
+        available_from=np.full(n, scenario.new_market_day),
+    )
+    return pd.DataFrame(cols)
+
+
 def draw(scenario) -> pd.DataFrame:
-    """The whole market: our customers first, then prospects (courier != "us")."""
+    """The whole market: our customers first, then prospects (courier != "us").
+
+    ``available_from`` is the day a member enters the market (0, or the
+    opening day of a new specialty market).
+    """
     groups = [_our_customers(scenario, scenario.customers)]
     if scenario.prospects > 0:
         groups.append(_prospects(scenario, scenario.prospects))
+    if scenario.new_market != "none":
+        groups.append(_new_market(scenario, scenario.new_market_size))
     market = pd.concat(groups, ignore_index=True)
     if "competitor_loyalty" not in market:
         market["competitor_loyalty"] = 0.0
     market["competitor_loyalty"] = market["competitor_loyalty"].fillna(0.0)
+    if "available_from" not in market:
+        market["available_from"] = 0
+    market["available_from"] = market["available_from"].fillna(0).astype(np.int64)
     return market

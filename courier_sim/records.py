@@ -38,6 +38,20 @@ CAUSES = ("late", "lost", "damaged", "tracking", "billing", "attitude")
 CHURN_KINDS = ("own_reasons", "competitor", "dropped", "value_decline")
 DIMENSIONS = ("price", "speed", "safety", "convenience", "value_added", "brand", "after_sales")
 SALES_STAGES = ("lead", "qualified", "visited", "proposal", "won", "lost")
+LEAD_RESULTS = ("won", "lost", "open")
+LOST_REASONS = (
+    "no_response",          # never answered the mail, call or visit
+    "no_need",              # ships nothing: not a prospect (no need)
+    "bad_credit",           # unpaid bills found in the records: not a prospect
+    "loyal_to_competitor",  # happy with its courier, would not take a meeting
+    "not_interested",       # met us, saw no reason to change
+    "price",                # chose on price after the proposal
+    "chose_competitor",     # the rival matched the offer or the decision-maker preferred it
+    "no_follow_up",         # no salesperson free in time: the lead went cold
+)
+# What a courier can pitch at pickup: the value-added services plus two product upgrades.
+OFFERS = SERVICES + ("express", "same_day")
+CARE_PLANS = ("none", "care", "vip")
 TREATMENTS = ("none", "control", "treated")
 SEGMENTS = CUSTOMER_TYPES + ("all",)
 
@@ -228,7 +242,9 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "cause": CAUSES,
     "segment": SEGMENTS,
     "method": METHODS,
-    "service": SERVICES,
+    "result": LEAD_RESULTS,
+    "lost_reason": LOST_REASONS,
+    "service": OFFERS,
     "dimension": DIMENSIONS,
 }
 

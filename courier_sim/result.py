@@ -164,8 +164,9 @@ def build_tables(e: Engine) -> dict[str, pd.DataFrame]:
         "mentions_competitor": np.array([x[3] for x in contacts], dtype=bool),
         "note": [x[4] for x in contacts],
     })
-    for name in ("sales", "pitches", "surveys"):
-        tables[name] = records.empty(name)
+    tables["sales"] = _sales(e, start)
+    tables["pitches"] = _pitches(e, start)
+    tables["surveys"] = _surveys(e, start)
     actions = sorted(e.retention_actions, key=lambda x: (x[1], x[0]))
     tables["retention_actions"] = records.frame("retention_actions", {
         "action_id": np.arange(1, len(actions) + 1),
@@ -175,6 +176,53 @@ def build_tables(e: Engine) -> dict[str, pd.DataFrame]:
         "cost": np.round(np.array([x[3] for x in actions], dtype=float), 2),
     })
     return tables
+
+
+def _names(table: tuple[str, ...], codes: np.ndarray) -> np.ndarray:
+    return np.array(table, dtype=object)[np.asarray(codes, dtype=np.int64)] if len(codes) else np.array([], dtype=object)
+
+
+def _sales(e: Engine, start) -> pd.DataFrame:
+    c = e.sales.table_columns()
+    return records.frame("sales", {
+        "lead_id": np.arange(1, len(c["customer"]) + 1),
+        "customer_id": e.ids[c["customer"]],
+        "method": _names(records.METHODS, c["method"]),
+        "rep": c["rep"],
+        "lead_date": _clock(start, c["lead"]),
+        "qualified": _clock(start, c["qualified"]),
+        "visited": _clock(start, c["visited"]),
+        "proposal": _clock(start, c["proposal"]),
+        "closed": _clock(start, c["closed"]),
+        "result": _names(records.LEAD_RESULTS, c["result"]),
+        "lost_reason": np.where(c["lost_reason"] >= 0, _names(records.LOST_REASONS, np.maximum(c["lost_reason"], 0)), None),
+        "cost": c["cost"],
+    })
+
+
+def _pitches(e: Engine, start) -> pd.DataFrame:
+    c = e.promotion.columns()
+    return records.frame("pitches", {
+        "pitch_id": np.arange(1, len(c["customer"]) + 1),
+        "customer_id": e.ids[c["customer"].astype(np.int64)],
+        "date": _clock(start, c["time"]),
+        "service": _names(records.OFFERS, c["offer"]),
+        "accepted": c["accepted"].astype(bool),
+        "annoyed": c["annoyed"].astype(bool),
+    })
+
+
+def _surveys(e: Engine, start) -> pd.DataFrame:
+    c = e.surveys.columns()
+    return records.frame("surveys", {
+        "response_id": np.arange(1, len(c["customer"]) + 1),
+        "customer_id": e.ids[c["customer"].astype(np.int64)],
+        "wave": c["wave"].astype(np.int64),
+        "date": _clock(start, c["time"]),
+        "dimension": _names(records.DIMENSIONS, c["dimension"]),
+        "expectation": c["expectation"].astype(float),
+        "perception": c["perception"].astype(float),
+    })
 
 
 def _customers(e: Engine) -> pd.DataFrame:

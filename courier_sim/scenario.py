@@ -46,6 +46,10 @@ class Param(NamedTuple):
 
 
 P = Param
+PRESET_NAMES = (
+    "baseline", "double11_no_extra_capacity", "double11_extra_capacity", "price_war", "hub_outage",
+    "vip_care_plan", "electronics_mall_opening", "sales_push",
+)
 SHARE_FIELDS = tuple(f"share_{t}" for t in records.CUSTOMER_TYPES)
 PARAMS: tuple[Param, ...] = (
     # calendar
@@ -76,7 +80,32 @@ PARAMS: tuple[Param, ...] = (
     P("hub_outage_start_day", 200, 0, 1100, label="Hub outage starts on day", label_zh="转运中心故障开始日", group="competition"),
     P("hub_outage_days", 0, 0, 30, label="Hub outage length (days)", label_zh="转运中心故障天数", group="competition", lever=True),
     P("hub_outage_capacity", 0.35, 0.0, 1.0, label="Capacity left during the outage", label_zh="故障期间剩余处理能力", group="competition"),
+    # customer development (客户开发)
+    P("sales_reps", 3, 0, 50, label="Salespeople", label_zh="销售人员数", group="sales", lever=True),
+    P("visits_per_rep_day", 3, 1, 8, label="Visits a salesperson makes per day", label_zh="每人每日拜访数", group="sales"),
+    P("sales_method", "mix", choices=("mix",) + records.METHODS, label="Prospecting method", label_zh="寻找潜在客户的方法", group="sales", lever=True),
+    P("referral_incentive", 100.0, 0.0, 1000.0, label="Referral reward per won customer (yuan)", label_zh="推荐成交奖励(元)", group="sales", lever=True),
+    P("new_market", "none", choices=records.SPECIALTY_MARKETS, label="New specialty market opening", label_zh="新开业的专业市场", group="sales", lever=True),
+    P("new_market_day", 100, 0, 1100, label="New market opens on day", label_zh="新市场开业日", group="sales"),
+    P("new_market_size", 150, 10, 2000, label="Businesses in the new market", label_zh="新市场商户数", group="sales"),
+    # service promotion (业务推介)
+    P("pitch_rate", 0.05, 0.0, 0.5, label="Share of pickups with a service pitch", label_zh="揽收时推介比例", group="promotion", lever=True),
+    P("pitch_targeting", "scripted", choices=("scripted", "needs_based"), label="How couriers choose what to pitch", label_zh="推介方式", group="promotion", lever=True),
+    # retention levers (客户维护), applied to a random share of one tier
+    P("care_plan", "none", choices=records.CARE_PLANS, label="Care plan for treated customers", label_zh="客户关怀计划", group="retention", lever=True),
+    P("loyalty_discount", 0.0, 0.0, 0.3, label="Loyalty discount for treated customers", label_zh="忠诚客户折扣", group="retention", lever=True),
+    P("target_tier", "all", choices=("all", "key_accounts") + records.VALUE_LEVELS, label="Retention levers apply to", label_zh="维护措施适用客户", group="retention", lever=True),
+    P("treated_share", 1.0, 0.0, 1.0, label="Share of that tier treated at random (rest: control group)", label_zh="随机处理组比例(其余为对照组)", group="retention", lever=True),
+    # customer information (客户信息)
+    P("survey_waves", 4, 0, 12, label="Questionnaire waves per year", label_zh="每年问卷调查次数", group="information"),
+    P("survey_sample", 0.3, 0.0, 1.0, label="Share of customers asked in each wave", label_zh="每次调查抽样比例", group="information"),
+    # which preset the scenario came from (recorded in the events table)
+    P("scenario_name", "custom", choices=PRESET_NAMES + ("custom",), label="Scenario name (preset)", label_zh="场景名称", group="calendar"),
 )
+# Customer-level levers: they reach the treated customers only; control and
+# non-eligible customers keep these standard values (see ``target_tier``).
+CUSTOMER_LEVERS = {"care_plan": "none", "loyalty_discount": 0.0,
+                   "response_target_hours": 24.0, "compensation_policy": "standard"}
 PARAM_BY_NAME = {p.name: p for p in PARAMS}
 
 
@@ -187,8 +216,68 @@ class Preset(NamedTuple):
     overrides: dict
 
 
+def _preset(name: str, description: str, description_zh: str, **overrides) -> Preset:
+    # the name travels with the scenario so the run can record it in its events table
+    return Preset(description, description_zh, {"scenario_name": name, **overrides})
+
+
 PRESETS: dict[str, Preset] = {
-    "baseline": Preset("A normal year for a branch of about 2,000 customers.", "常规年度", {}),
+    "baseline": _preset(
+        "baseline", "A normal year for a branch of about 2,000 customers.", "常规年度:约2000个客户的网点"),
+    "double11_no_extra_capacity": _preset(
+        "double11_no_extra_capacity", "The year's Double 11 peak met with normal sorting capacity only.",
+        "双十一高峰:不增加临时运力", peak_extra_capacity=0.0),
+    "double11_extra_capacity": _preset(
+        "double11_extra_capacity", "Double 11 with 60 % extra capacity hired for the peak season.",
+        "双十一高峰:旺季临时增加60%运力", peak_extra_capacity=0.6),
+    "price_war": _preset(
+        "price_war", "Sparrow cuts prices by 30 % for e-commerce sellers from day 120.",
+        "价格战:麻雀快递从第120天起对电商客户降价30%", price_war_competitor="sparrow",
+        price_war_segment="ecommerce", price_war_start_day=120, price_war_cut=0.3),
+    "hub_outage": _preset(
+        "hub_outage", "The sorting hub fails for 5 days from day 160 (35 % capacity left).",
+        "转运中心故障:第160天起5天仅剩35%处理能力", hub_outage_days=5, hub_outage_start_day=160,
+        hub_outage_capacity=0.35),
+    "vip_care_plan": _preset(
+        "vip_care_plan", "VIP care plan for a random half of the key accounts; the other half is the control group.",
+        "大客户VIP关怀计划:随机一半大客户参加,另一半为对照组", care_plan="vip", target_tier="key_accounts",
+        treated_share=0.5),
+    "electronics_mall_opening": _preset(
+        "electronics_mall_opening", "An electronics mall with 150 businesses opens on day 100; sales canvass it.",
+        "电子产品市场开业:第100天新增150家商户,销售人员上门开发", new_market="electronics",
+        new_market_day=100, new_market_size=150),
+    "sales_push": _preset(
+        "sales_push", "A sales push: eight salespeople instead of three.",
+        "销售攻势:销售人员由3人增至8人", sales_reps=8),
+}
+assert tuple(PRESETS) == PRESET_NAMES
+
+# Bilingual labels for the choice values of the fields above (for menus and legends).
+CHOICE_LABELS: dict[str, tuple[str, str]] = {
+    "mix": ("Mix of methods", "多种方法组合"),
+    "door_to_door": ("Door-to-door canvassing", "逐户寻访"),
+    "referral": ("Customer referral", "客户引荐"),
+    "halo": ("Halo / centre of influence", "光辉效应"),
+    "direct_mail": ("Direct mail", "直接邮寄"),
+    "telemarketing": ("Telemarketing", "电话营销"),
+    "snowball": ("Snowball (chain referral)", "滚雪球"),
+    "records_research": ("Records research", "资料查阅"),
+    "market_consultation": ("Market consultation", "市场咨询"),
+    "leather": ("Leather goods market", "皮革市场"),
+    "fragile": ("Fragile goods market", "易碎品市场"),
+    "electronics": ("Electronics market", "电子产品市场"),
+    "industrial": ("Industrial products market", "工业品市场"),
+    "scripted": ("Same script for everyone", "统一话术"),
+    "needs_based": ("Matched to the customer's needs", "按需推介"),
+    "care": ("Care plan", "关怀计划"),
+    "vip": ("VIP service", "VIP服务"),
+    "all": ("All customers", "全部客户"),
+    "key_accounts": ("Key accounts", "大客户"),
+    "high": ("High-end", "高端客户"),
+    "mid": ("Mid", "中端客户"),
+    "mass": ("Mass", "大众客户"),
+    "custom": ("Custom", "自定义"),
+    **{name: (name, PRESETS[name].description_zh.split(":")[0]) for name in PRESETS},
 }
 
 
@@ -197,3 +286,9 @@ def preset(name: str = "baseline", **overrides) -> Scenario:
     if name not in PRESETS:
         raise ScenarioError(f"preset: {name!r} is not a preset; allowed one of {', '.join(PRESETS)}")
     return make(**{**PRESETS[name].overrides, **overrides})
+
+
+def changed_fields(scenario) -> dict:
+    """Fields whose value differs from the spec's default (what the run's events list as levers)."""
+    return {p.name: getattr(scenario, p.name) for p in PARAMS
+            if getattr(scenario, p.name) != p.default and p.name != "scenario_name"}

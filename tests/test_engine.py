@@ -81,6 +81,7 @@ def test_adding_a_customer_leaves_the_others_shipping_times_unchanged(small_scen
     a, b = small_result.customers.set_index("customer_id"), bigger.customers.set_index("customer_id")
     same = a.index[(a["churn_date"].fillna(pd.Timestamp.max) == b["churn_date"].reindex(a.index).fillna(pd.Timestamp.max))]
     assert len(same) > 0.95 * len(a)
+    same = same[same < PROSPECT_ID_OFFSET]  # day-1 customers: whom the sales team wins may differ
     def times(r):
         s = r.shipments[r.shipments["customer_id"].isin(same)]
         return s.groupby("customer_id")["created"].apply(list)
@@ -103,8 +104,8 @@ def test_failures_rise_when_volume_exceeds_capacity():
     loose = simulate(preset("baseline", customers=300, prospects=0, days=60, seed=5, capacity_ratio=2.0))
     late = lambda r: (r.shipments["outcome"] == "late").mean()  # noqa: E731
     assert late(tight) > late(loose) + 0.05
-    # arrivals do not depend on capacity: the same parcels are handed over
-    assert len(tight.shipments) == len(loose.shipments)
+    # arrivals barely depend on capacity (only through customers who leave sooner)
+    assert abs(len(tight.shipments) - len(loose.shipments)) <= 0.01 * len(loose.shipments)
 
 
 def _summary(r) -> pd.DataFrame:
