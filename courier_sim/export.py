@@ -85,3 +85,24 @@ def _swap_into_place(staging: Path, target: Path) -> None:
     os.replace(target, retired)
     os.replace(staging, target)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def write_workbook(tables: dict, scenario: dict, path) -> Path:
+    """All tables in one Excel workbook, written to a temporary file and moved into place."""
+    import pandas as pd
+    check_fits(tables, "xlsx")
+    path = Path(path).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=f".{path.stem}-partial-", dir=path.parent)
+    os.close(fd)
+    try:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as book:
+            pd.DataFrame({"field": list(scenario), "value": [str(v) for v in scenario.values()]}).to_excel(
+                book, sheet_name="scenario", index=False)
+            for name, df in tables.items():
+                df.to_excel(book, sheet_name=name[:31], index=False)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path

@@ -7,16 +7,13 @@ move it into place at the end: a complete set of files, or none.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import population, records
+from . import export, population, records
 from .engine import Engine
 from .scenario import Scenario, preset
 
@@ -45,66 +42,33 @@ class Result:
         return self.scenario.seed
 
     def summary(self) -> str:
-        """A few lines for the terminal or a notebook."""
-        s, c = self.shipments, self.customers
-        ours = c["joined"].notna()
-        churned = c["churn_date"].notna()
+        """A few lines for the terminal or a notebook (the same KPIs as the dashboards)."""
+        from .kpis import kpis
+        k = kpis(self)
+        c = self.customers
         return "\n".join([
             f"Scenario: {self.scenario.days} days from {self.scenario.start}, seed {self.seed}",
-            f"Customers ever ours: {int(ours.sum()):,}; churned: {int(churned.sum()):,}",
-            f"Parcels: {len(s):,}; on time: {(s['outcome'] == 'on_time').mean():.1%}; "
-            f"revenue: {s['price'].sum():,.0f} yuan; profit: {(s['price'] - s['cost']).sum():,.0f} yuan",
-            f"Complaints: {len(self.complaints):,} ({1000 * len(self.complaints) / max(len(s), 1):.2f} per 1,000 parcels)",
+            f"Customers ever ours: {int(c['joined'].notna().sum()):,}; churned: {k['churned']:,}",
+            f"Parcels: {k['parcels']:,}; on time: {k['on_time_rate']:.1%}; revenue: {k['revenue']:,.0f} yuan; "
+            f"profit after retention and sales spending: {k['profit']:,.0f} yuan",
+            f"Complaints: {len(self.complaints):,} ({k['complaints_per_1000']:.2f} per 1,000 parcels)",
         ])
 
     # --- export -----------------------------------------------------------------
+    def export(self, directory, fmt: str = "csv") -> Path:
+        """One file per table plus scenario.json, written completely or not at all."""
+        return export.write_tables(self.tables, self.scenario.to_json(), directory, fmt)
+
     def to_csv(self, directory) -> Path:
-        """One UTF-8 (with BOM, for Excel) CSV per table plus scenario.json."""
-        return self._write_dir(directory, lambda df, d, name: df.to_csv(
-            d / f"{name}.csv", index=False, encoding="utf-8-sig", date_format="%Y-%m-%dT%H:%M:%S"))
+        """CSV in UTF-8 with a BOM, so Excel on Chinese Windows opens it correctly."""
+        return self.export(directory, "csv")
 
     def to_parquet(self, directory) -> Path:
-        return self._write_dir(directory, lambda df, d, name: df.to_parquet(d / f"{name}.parquet", index=False))
+        return self.export(directory, "parquet")
 
     def to_excel(self, path) -> Path:
-        """One workbook, one sheet per table (Excel caps a sheet at 1,048,575 rows)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-        os.close(fd)
-        try:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-                pd.DataFrame({"field": list(self.scenario.to_dict()),
-                              "value": [str(v) for v in self.scenario.to_dict().values()]}).to_excel(xl, sheet_name="scenario", index=False)
-                for name, df in self.tables.items():
-                    if len(df) > 1_048_575:
-                        raise ValueError(f"table {name} has {len(df):,} rows, more than an Excel sheet holds; use csv or parquet")
-                    df.to_excel(xl, sheet_name=name, index=False)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-        return path
-
-    def _write_dir(self, directory, write_one) -> Path:
-        target = Path(directory)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-        try:
-            for name, df in self.tables.items():
-                write_one(df, tmp, name)
-            (tmp / "scenario.json").write_text(self.scenario.to_json() + "\n", encoding="utf-8")
-            if target.exists():
-                old = target.with_name(f".{target.name}-old")
-                shutil.rmtree(old, ignore_errors=True)
-                os.replace(target, old)
-                os.replace(tmp, target)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                os.replace(tmp, target)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return target
+        """One workbook, a sheet per table plus the scenario (atomic)."""
+        return export.write_workbook(self.tables, self.scenario.to_dict(), path)
 
 
 def simulate(scenario: Scenario | None = None, **overrides) -> Result:

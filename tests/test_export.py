@@ -37,3 +37,14 @@ def test_too_many_rows_for_excel_is_refused_before_writing(small_result, tmp_pat
     with pytest.raises(ValueError, match="more than an Excel sheet holds"):
         export.write_tables(small_result.tables, "{}", tmp_path / "x", "xlsx")
     assert not (tmp_path / "x").exists()
+
+
+def test_result_methods_write_csv_and_a_workbook(small_result, tmp_path):
+    import pandas as pd
+    small_result.to_csv(tmp_path / "csv")
+    assert (tmp_path / "csv" / "shipments.csv").exists() and (tmp_path / "csv" / "scenario.json").exists()
+    book = small_result.to_excel(tmp_path / "run.xlsx")
+    sheets = pd.read_excel(book, sheet_name=None)
+    assert {"scenario", "customers", "complaints"} <= set(sheets)
+    assert len(sheets["customers"]) == len(small_result.customers)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
