@@ -25,7 +25,11 @@ def _peak_mb() -> float:
 
 def measure_simulator(customers: int) -> dict:
     from courier_sim import preset, simulate
-    scenario = preset("baseline", customers=customers, prospects=int(0.75 * customers))
+    # A bigger branch gets proportionally more complaint handlers and salespeople:
+    # 3 handlers for 20,000 customers would only measure an endless queue.
+    scale = customers / 2_000
+    scenario = preset("baseline", customers=customers, prospects=int(0.75 * customers),
+                      service_staff=max(3, round(3 * scale)), sales_reps=max(3, round(3 * scale)))
     simulate(scenario.replace(days=14))  # warm imports and caches
     best, n = float("inf"), 0
     for _ in range(REPEATS):
