@@ -186,15 +186,21 @@ Scenario.__module__ = __name__
 _dataclass_init = Scenario.__init__
 
 
-def _init(self, **fields) -> None:
-    """Keyword-only, and a typo in a field name raises instead of being ignored."""
-    unknown = [k for k in fields if k not in PARAM_BY_NAME]
+def check_names(names, known=None) -> None:
+    """Raise one ScenarioError naming every unknown field, with the closest known name."""
+    known = PARAM_BY_NAME if known is None else known
+    unknown = [k for k in names if k not in known]
     if unknown:
         hints = []
         for k in unknown:
-            close = difflib.get_close_matches(k, PARAM_BY_NAME, n=1)
+            close = difflib.get_close_matches(k, known, n=1)
             hints.append(f"unknown field {k!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        raise ScenarioError("; ".join(hints) + f". Known fields: {', '.join(PARAM_BY_NAME)}")
+        raise ScenarioError("; ".join(hints) + f". Known fields: {', '.join(known)}")
+
+
+def _init(self, **fields) -> None:
+    """Keyword-only, and a typo in a field name raises instead of being ignored."""
+    check_names(fields)
     _dataclass_init(self, **fields)
 
 

@@ -20,7 +20,6 @@ Built for a full classroom on a shared server:
 from __future__ import annotations
 
 import base64
-import difflib
 import html
 import math
 from collections import OrderedDict
@@ -35,7 +34,7 @@ from . import plots
 from . import scenario as _scenario
 from .kpis import HEADLINE, KPI_LABELS, format_kpi
 from .kpis import kpis as compute_kpis
-from .scenario import Param, Scenario, ScenarioError
+from .scenario import Param, Scenario, ScenarioError, check_names
 
 # Readable names of choice values shown in dropdowns (English, 中文).
 CHOICE_LABELS: dict[str, tuple[str, str]] = {
@@ -65,15 +64,8 @@ def lever_names() -> list[str]:
 
 
 def _check_names(names: Iterable[str]) -> list[str]:
-    known = {p.name: p for p in _params()}
     names = list(names)
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        hints = []
-        for n in unknown:
-            close = difflib.get_close_matches(n, known, n=1)
-            hints.append(f"unknown parameter {n!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        raise ScenarioError("; ".join(hints))
+    check_names(names, {p.name: p for p in _params()})
     return names
 
 
