@@ -1,9 +1,8 @@
 """``courier-sim``: the command line for teachers, trainers and CI.
 
 Subcommands: ``simulate`` (run and export a dataset), ``presets`` (list the
-classroom scenarios), ``validate`` (the realism report), ``lab`` (open the
-course in JupyterLab), ``class-datasets``, ``build-exercises`` and ``grade``
-(the teacher's exercise tools). Bad arguments end with one line naming the
+classroom scenarios), ``validate`` (the realism report) and ``lab`` (open the
+course in JupyterLab). Bad arguments end with one line naming the
 problem and a non-zero exit, never a traceback.
 """
 from __future__ import annotations
@@ -67,26 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--port", type=_int_in("port"), default=None)
     lab.add_argument("--notebook", default="00_start_here.ipynb")
 
-    _add_exercise_commands(sub)
     return parser
-
-
-def _add_exercise_commands(sub) -> None:
-    cd = sub.add_parser("class-datasets", help="write each student's dataset and the teacher's answer sheet")
-    cd.add_argument("--roster", required=True, help="CSV with a student_id column (name optional)")
-    cd.add_argument("--out", required=True)
-    cd.add_argument("--format", default="csv", choices=("csv", "xlsx"))
-    cd.add_argument("--tasks", nargs="*", default=None, help="tasks for the answer sheet (default: all)")
-
-    be = sub.add_parser("build-exercises", help="generate exercises/ from solutions/")
-    be.add_argument("--solutions", default="solutions")
-    be.add_argument("--out", default="exercises")
-    be.add_argument("--check", action="store_true", help="only report whether exercises/ is up to date")
-
-    gr = sub.add_parser("grade", help="run each submitted notebook in its own kernel and write a gradebook")
-    gr.add_argument("--submissions", required=True)
-    gr.add_argument("--out", default="gradebook.csv")
-    gr.add_argument("--timeout", type=_int_in("timeout"), default=120, help="seconds per notebook")
 
 
 def _scenario_from(args):
@@ -154,21 +134,11 @@ def cmd_lab(args) -> int:
     return subprocess.call(command, cwd=root)
 
 
-def _exercise_command(name: str):
-    def run(args) -> int:
-        from .exercises import commands
-        return getattr(commands, name)(args)
-    return run
-
-
 COMMANDS = {
     "simulate": cmd_simulate,
     "presets": cmd_presets,
     "validate": cmd_validate,
     "lab": cmd_lab,
-    "class-datasets": _exercise_command("class_datasets_command"),
-    "build-exercises": _exercise_command("build_exercises_command"),
-    "grade": _exercise_command("grade_command"),
 }
 
 
