@@ -1,9 +1,11 @@
 """``courier-sim``: the command line for teachers, trainers and CI.
 
 Subcommands: ``simulate`` (run and export a dataset), ``presets`` (list the
-classroom scenarios), ``validate`` (the realism report) and ``lab`` (open the
-course in JupyterLab). Bad arguments end with one line naming the
-problem and a non-zero exit, never a traceback.
+classroom scenarios), ``validate`` (the realism report), ``lab`` (open the
+course in JupyterLab), and the teacher's exercise tools ``build-exercises``,
+``class-datasets`` and ``grade`` (declared in ``exercises.commands``). Bad
+arguments end with one line naming the problem and a non-zero exit, never a
+traceback.
 """
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+
+from .exercises import commands as exercise_commands
 
 EXIT_USAGE = 2
 
@@ -66,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--port", type=_int_in("port"), default=None)
     lab.add_argument("--notebook", default="00_start_here.ipynb")
 
+    exercise_commands.add_arguments(sub)
     return parser
 
 
@@ -139,6 +144,7 @@ COMMANDS = {
     "presets": cmd_presets,
     "validate": cmd_validate,
     "lab": cmd_lab,
+    **exercise_commands.COMMANDS,
 }
 
 

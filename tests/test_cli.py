@@ -75,3 +75,32 @@ def test_presets_lists_each_preset_with_a_description(capsys):
     out = capsys.readouterr().out
     for name, p in PRESETS.items():
         assert name in out and p.description in out
+
+
+def test_exercise_tools_are_subcommands_of_courier_sim(capsys):
+    """The teacher's tools are reached through `courier-sim`, as the README and teacher guide say."""
+    for command in ("build-exercises", "class-datasets", "grade"):
+        with pytest.raises(SystemExit) as done:
+            cli.main([command, "--help"])
+        assert done.value.code == 0
+        assert f"courier-sim {command}" in capsys.readouterr().out
+
+
+def test_build_exercises_check_passes_on_the_shipped_course(capsys):
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    code = cli.main(["build-exercises", "--solutions", str(root / "solutions"), "--out", str(root / "exercises"), "--check"])
+    assert code == 0, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, words", [
+    (["grade", "--submissions", "nowhere", "--out", "book.csv"], "nowhere"),
+    (["grade", "--submissions", ".", "--out", "book.csv", "--timeout", "0"], "--timeout must be a positive"),
+    (["class-datasets", "--roster", "missing.csv", "--out", "c"], "missing.csv"),
+])
+def test_exercise_tools_bad_arguments_give_one_line(tmp_path, args, words):
+    done = run_cli(*args, cwd=tmp_path)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0], done.stderr
+    assert not (tmp_path / "book.csv").exists() and not (tmp_path / "c").exists()

@@ -1,0 +1,151 @@
+"""Task 2 exercise set (customer development): every question three ways, on one student's data.
+
+The reference answers are the questions' own ``solution`` code, run in order
+in one namespace holding what the notebook's setup cells define; each must
+pass, the untouched placeholder ``...`` must say "not answered", and a
+known-wrong answer must fail. The solution notebook passes its own checks in
+strict mode; the generated exercise does not.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+from courier_sim import analysis, records
+from courier_sim.exercises import results, task2
+from courier_sim.exercises.compare import CORRECT, SUBMITTED, UNANSWERED
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = "02_customer_development.ipynb"
+STUDENT = "s2025002"
+QUESTIONS = [q.id for q in task2.TASK.questions]
+
+
+@pytest.fixture(autouse=True)
+def clean_lab(monkeypatch, tmp_path):
+    """No teacher settings leak in: no COURIER_LAB_* variables, no config file nearby."""
+    for name in ("COURIER_LAB_STRICT", "COURIER_LAB_UNLOCK", "COURIER_LAB_RESULTS", "COURIER_LAB_SALT",
+                 "COURIER_LAB_CONFIG", "COURIER_LAB_GRADING"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    results.reset()
+    yield
+    results.reset()
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return task2.bind(STUDENT, quiet=True)
+
+
+def setup_namespace(ex) -> dict:
+    """What the notebook's setup and table cells define."""
+    data = ex.data
+    return {"ex": ex, "data": data, "np": np, "pd": pd, "analysis": analysis, "task2": task2,
+            "customers": data.customers, "sales": data.sales}
+
+
+@pytest.fixture(scope="module")
+def reference(ex):
+    namespace = setup_namespace(ex)
+    for q in task2.TASK.questions:
+        exec(q.solution, namespace)  # noqa: S102 - our own reference code
+    return {q.id: namespace[q.var] for q in task2.TASK.questions}
+
+
+def wrong_answers(ex, ref) -> dict:
+    sales, customers = ex.data.sales, ex.data.customers
+    won = sales["result"] == "won"
+    by = sales.assign(won=won).groupby("method", observed=True).agg(cost=("cost", "sum"), won=("won", "sum"))
+    by = by[by["won"] >= task2.MIN_WON]
+    market = customers[customers["acquisition_channel"] != "existing"]
+    return {
+        "q1": won.groupby(sales["method"], observed=True).sum(),            # counts, not rates
+        "q2": sales.loc[won, "cost"].sum() / won.sum(),                     # forgot what lost leads cost
+        "q3": (by["cost"] / by["won"]).idxmax(),                            # the most expensive instead
+        "q4": len(market),                                                  # ignored need and credit
+        "q5": float(won[sales["result"] != "open"].mean()),                 # every closed lead
+        "q6": next(r for r in records.LOST_REASONS if r != ref["q6"]),
+        "q7": 1 / ref["q7"],                                                # upside down
+        "q8": "C",                                                          # a discount is not a close
+        "q9": "It is a big company that ships a lot.",
+        "q10": "Door to door.",                                             # too short to be a plan
+    }
+
+
+def test_task_shape():
+    task = task2.TASK
+    assert task.name == "task2"
+    assert 6 <= len(task.questions) <= 10
+    assert any(not q.auto_graded for q in task.questions), "one written answer is teacher-graded"
+    assert all(q.var and q.solution and q.hints and q.title_zh for q in task.questions)
+
+
+@pytest.mark.parametrize("qid", QUESTIONS)
+def test_reference_passes(ex, reference, qid):
+    verdict = ex.question(qid).judge(reference[qid])
+    expected = CORRECT if ex.question(qid).q.auto_graded else SUBMITTED
+    assert verdict.status == expected, verdict.message
+
+
+@pytest.mark.parametrize("qid", QUESTIONS)
+def test_placeholder_is_not_answered(ex, qid):
+    verdict = ex.question(qid).judge(...)
+    assert verdict.status == UNANSWERED
+    assert "未完成" in verdict.message
+
+
+@pytest.mark.parametrize("qid", QUESTIONS)
+def test_wrong_answer_fails(ex, reference, qid):
+    verdict = ex.question(qid).judge(wrong_answers(ex, reference)[qid])
+    assert not verdict.passed, f"{qid} accepted a wrong answer: {verdict.message}"
+
+
+def test_strict_mode_raises_on_wrong_answer(ex, reference, monkeypatch):
+    monkeypatch.setenv("COURIER_LAB_STRICT", "1")
+    ex.q2.check(reference["q2"], quiet=True)  # passes: no exception
+    with pytest.raises(AssertionError):
+        ex.q2.check(wrong_answers(ex, reference)["q2"], quiet=True)
+
+
+def test_answers_match_the_analysis_helpers(ex, reference):
+    """The hand-made pandas answers agree with the lesson's helpers."""
+    funnel = analysis.funnel(ex.data.sales, by="method")
+    assert np.allclose(reference["q1"].reindex(funnel.index), funnel["conversion"])
+    assert reference["q2"] == pytest.approx(analysis.cost_per_won(ex.data.sales))
+    assert 0 <= reference["q5"] <= 1 and reference["q5"] > float((ex.data.sales["result"] == "won").mean())
+    assert reference["q7"] > 1  # a new customer costs more than keeping one
+
+
+def test_dataset_has_every_method(ex):
+    assert set(ex.data.sales["method"].astype(str)) == set(records.METHODS)
+    assert len(ex.data.sales) > 300
+
+
+def _run_cells(nb) -> dict:
+    """Execute our own notebook's cells in-process (trusted course code, not student code)."""
+    namespace: dict = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            exec(compile(cell.source, "<cell>", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def test_solution_notebook_passes_in_strict_mode_and_exercise_does_not(monkeypatch, capsys):
+    monkeypatch.setenv("COURIER_LAB_STRICT", "1")
+    _run_cells(nbformat.read(ROOT / "solutions" / NOTEBOOK, as_version=4))
+    statuses = {q: r.status for (t, q), r in results.RESULTS.items() if t == "task2"}
+    assert statuses == {q.id: ("correct" if q.auto_graded else "submitted") for q in task2.TASK.questions}
+    results.reset()
+    with pytest.raises(AssertionError, match="unanswered"):
+        _run_cells(nbformat.read(ROOT / "exercises" / NOTEBOOK, as_version=4))
+
+
+def test_fresh_exercise_runs_clean_and_says_not_answered(capsys):
+    _run_cells(nbformat.read(ROOT / "exercises" / NOTEBOOK, as_version=4))
+    assert {r.status for r in results.RESULTS.values()} == {"unanswered"}
+    assert capsys.readouterr().out.count("未完成") == len(QUESTIONS)

@@ -1,0 +1,160 @@
+"""Task 3 exercise set (service promotion): every question three ways, on one student's data.
+
+The reference answers are the questions' own ``solution`` code, run in order
+in one namespace holding what the notebook's setup cells define; each must
+pass, the untouched placeholder ``...`` must say "not answered", and a
+known-wrong answer must fail. The solution notebook passes its own checks in
+strict mode; the generated exercise does not.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+from courier_sim import analysis, records
+from courier_sim.exercises import results, task3
+from courier_sim.exercises.compare import CORRECT, SUBMITTED, UNANSWERED
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = "03_service_promotion.ipynb"
+STUDENT = "s2025003"
+QUESTIONS = [q.id for q in task3.TASK.questions]
+
+
+@pytest.fixture(autouse=True)
+def clean_lab(monkeypatch, tmp_path):
+    """No teacher settings leak in: no COURIER_LAB_* variables, no config file nearby."""
+    for name in ("COURIER_LAB_STRICT", "COURIER_LAB_UNLOCK", "COURIER_LAB_RESULTS", "COURIER_LAB_SALT",
+                 "COURIER_LAB_CONFIG", "COURIER_LAB_GRADING"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    results.reset()
+    yield
+    results.reset()
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return task3.bind(STUDENT, quiet=True)
+
+
+def setup_namespace(ex) -> dict:
+    """What the notebook's setup and table cells define."""
+    data = ex.data
+    return {"ex": ex, "data": data, "np": np, "pd": pd, "analysis": analysis, "task3": task3,
+            "customers": data.customers, "shipments": data.shipments, "pitches": data.pitches}
+
+
+@pytest.fixture(scope="module")
+def reference(ex):
+    namespace = setup_namespace(ex)
+    for q in task3.TASK.questions:
+        exec(q.solution, namespace)  # noqa: S102 - our own reference code
+    return {q.id: namespace[q.var] for q in task3.TASK.questions}
+
+
+def wrong_answers(ex, ref) -> dict:
+    pitches, shipments = ex.data.pitches, ex.data.shipments
+    flipped = pd.Series(ref["q4"].to_numpy()[::-1], index=ref["q4"].index)
+    p = pitches.merge(ex.data.customers[task3.CUSTOMER_COLUMNS], on="customer_id")
+    return {
+        "q1": float(pitches["annoyed"].mean()),                                 # annoyed, not accepted
+        "q2": pitches.groupby("service", observed=True)["accepted"].sum(),      # counts, not rates
+        "q3": ref["q3"] * 100,                                                   # percentages
+        "q4": flipped,                                                           # fit and no fit swapped
+        "q5": float(p.loc[task3.offer_fits(p), "annoyed"].mean()),              # the fitting pitches
+        "q6": 1 / ref["q6"],                                                     # upside down
+        "q7": "A",                                                               # more of the same script
+        "q8": "Be quick and sell as much as possible.",
+        "q9": "We have boxes.",                                                  # a feature only
+        "q10": "Hello, buy insurance.",                                          # too short
+    }
+
+
+def test_task_shape():
+    task = task3.TASK
+    assert task.name == "task3"
+    assert 6 <= len(task.questions) <= 10
+    assert any(not q.auto_graded for q in task.questions), "one written answer is teacher-graded"
+    assert all(q.var and q.solution and q.hints and q.title_zh for q in task.questions)
+
+
+@pytest.mark.parametrize("qid", QUESTIONS)
+def test_reference_passes(ex, reference, qid):
+    verdict = ex.question(qid).judge(reference[qid])
+    expected = CORRECT if ex.question(qid).q.auto_graded else SUBMITTED
+    assert verdict.status == expected, verdict.message
+
+
+@pytest.mark.parametrize("qid", QUESTIONS)
+def test_placeholder_is_not_answered(ex, qid):
+    verdict = ex.question(qid).judge(...)
+    assert verdict.status == UNANSWERED
+    assert "未完成" in verdict.message
+
+
+@pytest.mark.parametrize("qid", QUESTIONS)
+def test_wrong_answer_fails(ex, reference, qid):
+    verdict = ex.question(qid).judge(wrong_answers(ex, reference)[qid])
+    assert not verdict.passed, f"{qid} accepted a wrong answer: {verdict.message}"
+
+
+def test_strict_mode_raises_on_wrong_answer(ex, reference, monkeypatch):
+    monkeypatch.setenv("COURIER_LAB_STRICT", "1")
+    ex.q2.check(reference["q2"], quiet=True)  # passes: no exception
+    with pytest.raises(AssertionError):
+        ex.q2.check(wrong_answers(ex, reference)["q2"], quiet=True)
+
+
+def test_answers_show_the_lesson_patterns(ex, reference):
+    """On this student's data, as in the lesson: tier A accepts more than C, fitting offers win and annoy less."""
+    assert reference["q3"]["A"] > reference["q3"]["C"]
+    assert reference["q4"][True] > reference["q4"][False]
+    assert reference["q5"] > 0.15
+    assert reference["q6"] > 1
+    assert 0 < reference["q1"] < 0.5
+
+
+def test_offer_fits_rule():
+    p = pd.DataFrame({
+        "service": ["insured", "insured", "cod", "cod", "packaging", "express", "same_day", "sms_notify",
+                    "waybill_printing", "scheduled_pickup"],
+        "customer_type": ["specialty", "individual", "ecommerce", "enterprise", "individual", "cbd", "individual",
+                          "individual", "individual", "enterprise"],
+        "specialty_market": ["leather", "none", "none", "none", "none", "none", "none", "none", "none", "none"],
+        "regular": [True, False, False, True, False, True, False, False, True, True],
+        "item_value": [300.0, 1000.0, 50.0, 50.0, 80.0, 60.0, 40.0, 30.0, 30.0, 200.0],
+        "fragility": [0.1, 0.1, 0.1, 0.1, 0.8, 0.1, 0.1, 0.1, 0.1, 0.1],
+    }, index=range(10, 20))
+    fits = task3.offer_fits(p)
+    assert fits.index.equals(p.index) and fits.dtype == bool
+    assert fits.tolist() == [True, True, True, False, True, True, False, True, False, True]
+
+
+def _run_cells(nb) -> dict:
+    """Execute our own notebook's cells in-process (trusted course code, not student code)."""
+    namespace: dict = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            exec(compile(cell.source, "<cell>", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def test_solution_notebook_passes_in_strict_mode_and_exercise_does_not(monkeypatch, capsys):
+    monkeypatch.setenv("COURIER_LAB_STRICT", "1")
+    _run_cells(nbformat.read(ROOT / "solutions" / NOTEBOOK, as_version=4))
+    statuses = {q: r.status for (t, q), r in results.RESULTS.items() if t == "task3"}
+    assert statuses == {q.id: ("correct" if q.auto_graded else "submitted") for q in task3.TASK.questions}
+    results.reset()
+    with pytest.raises(AssertionError, match="unanswered"):
+        _run_cells(nbformat.read(ROOT / "exercises" / NOTEBOOK, as_version=4))
+
+
+def test_fresh_exercise_runs_clean_and_says_not_answered(capsys):
+    _run_cells(nbformat.read(ROOT / "exercises" / NOTEBOOK, as_version=4))
+    assert {r.status for r in results.RESULTS.values()} == {"unanswered"}
+    assert capsys.readouterr().out.count("未完成") == len(QUESTIONS)
