@@ -47,3 +47,13 @@ def test_ci_runs_the_readme_test_command():
     assert "bash .ci/run" in readme
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pytest" in ci and '-e ".[test]"' in ci
+
+
+def test_readme_trainer_command_serves_the_notebook_the_browser_tests_check():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    served = re.findall(r"^voila (notebooks/\S+\.ipynb)$", readme, flags=re.M)
+    assert served, "the README gives no one-line `voila notebooks/...` command for trainers"
+    browser_tests = (ROOT / "tests" / "browser" / "test_dashboards.py").read_text(encoding="utf-8")
+    for path in served:
+        assert (ROOT / path).is_file(), path
+        assert f'"{Path(path).name}"' in browser_tests, f"{path} is not among the browser tests' Voilà pages"
