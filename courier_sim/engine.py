@@ -388,12 +388,15 @@ class Engine:
         n = len(cust)
         rng = self.rng["outcomes"]
         cap = self.capacity(day)
-        order = np.lexsort((created, PRODUCT_PRIORITY[product]))
-        position = np.empty(n)
-        position[order] = np.arange(n)
         if self.backlog + n > cap:  # overtime stretches the shift before parcels wait a day
             cap *= B.OVERTIME
-        wait_days = np.floor((self.backlog + position) / cap)
+        if self.backlog + n <= cap:
+            wait_days = 0.0  # everything is sorted today: no queue order needed
+        else:
+            order = np.lexsort((created, PRODUCT_PRIORITY[product]))
+            position = np.empty(n)
+            position[order] = np.arange(n)
+            wait_days = np.floor((self.backlog + position) / cap)
         overload = max(0.0, (self.backlog + n) / cap - 1.0)
         self.backlog = max(0.0, self.backlog + n - cap)
 

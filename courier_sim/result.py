@@ -226,7 +226,7 @@ def _shipments(e: Engine, start) -> pd.DataFrame:
         "promised": _clock(start, c["promised"]),
         "delivered": _clock(start, c["delivered"]),
         "product": _codes(records.PRODUCTS, c["product"]),
-        "services": pd.Categorical.from_codes(c["services"].astype(np.int64), categories=_SERVICE_NAMES).remove_unused_categories(),
+        "services": _used_codes(_SERVICE_NAMES, c["services"]),
         "route": _codes(records.ROUTES, c["route"]),
         "weight_kg": c["weight"].astype(float),
         "declared_value": c["declared"].astype(float),
@@ -236,6 +236,15 @@ def _shipments(e: Engine, start) -> pd.DataFrame:
         "outcome": _codes(records.OUTCOMES, c["outcome"]),
     }
     return fast_frame(columns)
+
+
+def _used_codes(names: np.ndarray, codes: np.ndarray) -> pd.Categorical:
+    """A categorical of only the names that occur, in code order (a bincount, not a hash of every row)."""
+    codes = np.asarray(codes, dtype=np.int64)
+    used = np.flatnonzero(np.bincount(codes, minlength=len(names)))
+    renumber = np.zeros(len(names), dtype=np.int64)
+    renumber[used] = np.arange(len(used))
+    return pd.Categorical.from_codes(renumber[codes], categories=list(names[used]))
 
 
 def fast_frame(columns: dict) -> pd.DataFrame:
