@@ -602,8 +602,11 @@ def test_repository_exercises_are_what_the_build_writes_now():
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 
 
-def _run_in_kernel(path: Path, tmp_path: Path, strict: bool):
-    """Execute a notebook in a fresh kernel; returns (CellExecutionError or None, recorded checks)."""
+def _run_in_kernel(path: Path, tmp_path: Path, strict: bool, glyph_warnings):
+    """Execute a notebook in a fresh kernel; returns (CellExecutionError or None, recorded checks).
+
+    A chart that lost Chinese characters (a missing-glyph warning on stderr) fails here too.
+    """
     import os
 
     from nbclient import NotebookClient
@@ -618,21 +621,24 @@ def _run_in_kernel(path: Path, tmp_path: Path, strict: bool):
         client.execute(env=env)
     except CellExecutionError as exc:
         error = exc
+    missing = [line for cell in nb.cells for line in glyph_warnings(cell.get("outputs"))]
+    assert not missing, f"{path.name}: a chart lost Chinese characters:\n" + "\n".join(missing)
     lines = [json.loads(x) for x in record.read_text(encoding="utf-8").splitlines()] if record.exists() else []
     return error, [x for x in lines if x.get("event") == "check"]
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=[p.name for p in SOLUTIONS])
-def test_repository_solutions_pass_their_own_checks_strictly(solution, tmp_path):
-    error, checks = _run_in_kernel(solution, tmp_path, strict=True)
+def test_repository_solutions_pass_their_own_checks_strictly(solution, tmp_path, glyph_warnings):
+    error, checks = _run_in_kernel(solution, tmp_path, strict=True, glyph_warnings=glyph_warnings)
     assert error is None, f"{solution.name}: {error}"
     assert checks and all(c["status"] in ("correct", "submitted") for c in checks)
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=[p.name for p in SOLUTIONS])
-def test_repository_exercises_run_clean_and_pass_no_check(solution, tmp_path):
+def test_repository_exercises_run_clean_and_pass_no_check(solution, tmp_path, glyph_warnings):
     """Untouched, an exercise runs top to bottom and every check says "not answered" (so strict mode would fail)."""
-    error, checks = _run_in_kernel(ROOT / "exercises" / solution.name, tmp_path, strict=False)
+    error, checks = _run_in_kernel(ROOT / "exercises" / solution.name, tmp_path, strict=False,
+                                   glyph_warnings=glyph_warnings)
     assert error is None, f"{solution.name}: {error}"
     assert checks and {c["status"] for c in checks} <= {"unanswered"}, {c["question"]: c["status"] for c in checks}
 
