@@ -39,12 +39,19 @@ def test_too_many_rows_for_excel_is_refused_before_writing(small_result, tmp_pat
     assert not (tmp_path / "x").exists()
 
 
-def test_result_methods_write_csv_and_a_workbook(small_result, tmp_path):
+@pytest.fixture(scope="module")
+def tiny_result():
+    """A few weeks of a small branch: enough rows in every table, quick to write as a workbook."""
+    from courier_sim import preset, simulate
+    return simulate(preset("baseline", customers=60, prospects=40, days=30, seed=5))
+
+
+def test_result_methods_write_csv_and_a_workbook(tiny_result, tmp_path):
     import pandas as pd
-    small_result.to_csv(tmp_path / "csv")
+    tiny_result.to_csv(tmp_path / "csv")
     assert (tmp_path / "csv" / "shipments.csv").exists() and (tmp_path / "csv" / "scenario.json").exists()
-    book = small_result.to_excel(tmp_path / "run.xlsx")
+    book = tiny_result.to_excel(tmp_path / "run.xlsx")
     sheets = pd.read_excel(book, sheet_name=None)
     assert {"scenario", "customers", "complaints"} <= set(sheets)
-    assert len(sheets["customers"]) == len(small_result.customers)
+    assert len(sheets["customers"]) == len(tiny_result.customers)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
