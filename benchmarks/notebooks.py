@@ -6,7 +6,10 @@ classroom server with 40 kernels has the memory for it. Each notebook runs
 in its own folder (as nbval and JupyterLab run it) on a new kernel; the
 kernel's peak resident memory is read from ``/proc/<pid>/status`` (VmHWM)
 after the last cell, or, where /proc is missing, from a final cell that asks
-the kernel for ``resource.getrusage(...).ru_maxrss``.
+the kernel for ``resource.getrusage(...).ru_maxrss``. "workers MB" is the
+largest worker process the notebook started (the trainer page runs its
+presets in parallel with ``courier_sim.batch``): memory a machine needs on
+top of the kernel's own while those run.
 
 Run: ``python benchmarks/notebooks.py [PATH ...]`` (default: every notebook in
 notebooks/, solutions/ and exercises/). Prints a table; asserts nothing, and a
@@ -28,6 +31,8 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = ("notebooks", "solutions", "exercises")
 PEAK_CELL = "import resource as _r; print(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"  # KiB on Linux
+# the largest worker process a notebook started (courier_sim.batch), which the kernel's own peak leaves out
+CHILD_PEAK_CELL = "import resource as _r; print(_r.getrusage(_r.RUSAGE_CHILDREN).ru_maxrss)"
 
 
 def default_paths() -> list[Path]:
@@ -58,8 +63,8 @@ def _vm_hwm_mb(pid: int | None) -> float | None:
     return None
 
 
-def _peak_from_kernel(client: NotebookClient, nb) -> float | None:
-    cell = nbformat.v4.new_code_cell(PEAK_CELL)
+def _peak_from_kernel(client: NotebookClient, nb, code: str = PEAK_CELL) -> float | None:
+    cell = nbformat.v4.new_code_cell(code)
     nb.cells.append(cell)
     try:
         client.execute_cell(cell, len(nb.cells) - 1)
@@ -91,8 +96,10 @@ def run_notebook(path: Path, timeout: int) -> dict:
         peak = _vm_hwm_mb(_kernel_pid(client))
         if peak is None:
             peak = _peak_from_kernel(client, nb)
+        workers = _peak_from_kernel(client, nb, CHILD_PEAK_CELL)
     return {"notebook": str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path), "cells": code_cells,
-            "start_s": started - t0, "run_s": finished - started, "peak_mb": peak, "status": status}
+            "start_s": started - t0, "run_s": finished - started, "peak_mb": peak,
+            "worker_mb": workers or None, "status": status}
 
 
 def main(argv=None) -> int:
@@ -105,14 +112,15 @@ def main(argv=None) -> int:
         print("no notebooks found")
         return 0
     width = max(len(str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p)) for p in paths)
-    print(f"{'notebook':<{width}}  {'cells':>5}  {'start s':>7}  {'run s':>6}  {'peak MB':>7}  status")
+    print(f"{'notebook':<{width}}  {'cells':>5}  {'start s':>7}  {'run s':>6}  {'peak MB':>7}  {'workers MB':>10}  status")
     total = 0.0
     for path in paths:
         row = run_notebook(path, args.timeout)
         total += row["run_s"]
         peak = "?" if row["peak_mb"] is None else f"{row['peak_mb']:.0f}"
-        print(f"{row['notebook']:<{width}}  {row['cells']:>5}  {row['start_s']:>7.1f}  {row['run_s']:>6.1f}  {peak:>7}  {row['status']}",
-              flush=True)
+        workers = "-" if row["worker_mb"] is None else f"{row['worker_mb']:.0f}"
+        print(f"{row['notebook']:<{width}}  {row['cells']:>5}  {row['start_s']:>7.1f}  {row['run_s']:>6.1f}  {peak:>7}  "
+              f"{workers:>10}  {row['status']}", flush=True)
     print(f"{'total run time':<{width}}  {'':>5}  {'':>7}  {total:>6.1f}")
     return 0
 
