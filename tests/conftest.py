@@ -21,3 +21,19 @@ def year_result():
     """The calibration run: the default scenario over a full year."""
     from courier_sim.calibration import calibration_scenario
     return simulate(calibration_scenario())
+
+
+@pytest.fixture
+def clean_lab(monkeypatch, tmp_path):
+    """No teacher settings leak in: no COURIER_LAB_* variables, no config file nearby, no recorded checks.
+
+    Exercise tests ask for it with ``pytestmark = pytest.mark.usefixtures("clean_lab")``.
+    """
+    from courier_sim.exercises import results
+    for name in ("COURIER_LAB_STRICT", "COURIER_LAB_UNLOCK", "COURIER_LAB_RESULTS", "COURIER_LAB_SALT",
+                 "COURIER_LAB_CONFIG", "COURIER_LAB_GRADING"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    results.reset()
+    yield
+    results.reset()

@@ -25,18 +25,7 @@ from courier_sim.exercises import (Choice, Custom, FrameMatch, IdSet, Keywords, 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "exercises" / "demo_solution.ipynb"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture(autouse=True)
-def clean_lab(monkeypatch, tmp_path):
-    """No teacher settings leak in: no COURIER_LAB_* variables, no config file nearby."""
-    for name in ("COURIER_LAB_STRICT", "COURIER_LAB_UNLOCK", "COURIER_LAB_RESULTS", "COURIER_LAB_SALT",
-                 "COURIER_LAB_CONFIG", "COURIER_LAB_GRADING"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    results.reset()
-    yield
-    results.reset()
+pytestmark = pytest.mark.usefixtures("clean_lab")
 
 
 @pytest.fixture(scope="module")

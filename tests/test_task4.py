@@ -17,24 +17,15 @@ import pytest
 
 from courier_sim import analysis, records
 from courier_sim.exercises import results, task4
-from courier_sim.exercises.compare import CORRECT, SUBMITTED, UNANSWERED
+from exercise_contract import (  # noqa: F401 - the shared question tests, collected in this module
+    run_solutions, test_placeholder_is_not_answered, test_reference_passes,
+    test_strict_mode_raises_on_a_wrong_answer_only, test_wrong_answer_fails)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "04_customer_retention.ipynb"
 STUDENT = "s2025004"
 QUESTIONS = [q.id for q in task4.TASK.questions]
-
-
-@pytest.fixture(autouse=True)
-def clean_lab(monkeypatch, tmp_path):
-    """No teacher settings leak in: no COURIER_LAB_* variables, no config file nearby."""
-    for name in ("COURIER_LAB_STRICT", "COURIER_LAB_UNLOCK", "COURIER_LAB_RESULTS", "COURIER_LAB_SALT",
-                 "COURIER_LAB_CONFIG", "COURIER_LAB_GRADING"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    results.reset()
-    yield
-    results.reset()
+pytestmark = pytest.mark.usefixtures("clean_lab")
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +44,7 @@ def setup_namespace(ex) -> dict:
 @pytest.fixture(scope="module")
 def reference(ex):
     namespace = setup_namespace(ex)
-    for q in task4.TASK.questions:
-        exec(q.solution, namespace)  # noqa: S102 - our own reference code
-    return {q.id: namespace[q.var] for q in task4.TASK.questions}
+    return run_solutions(task4.TASK, namespace)
 
 
 def wrong_answers(ex, ref) -> dict:
@@ -78,39 +67,22 @@ def wrong_answers(ex, ref) -> dict:
     }
 
 
+@pytest.fixture(params=QUESTIONS)
+def qid(request):
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def wrong(ex, reference):
+    return wrong_answers(ex, reference)
+
+
 def test_task_shape():
     task = task4.TASK
     assert task.name == "task4"
     assert 6 <= len(task.questions) <= 10
     assert any(not q.auto_graded for q in task.questions), "one written answer is teacher-graded"
     assert all(q.var and q.solution and q.hints and q.title_zh for q in task.questions)
-
-
-@pytest.mark.parametrize("qid", QUESTIONS)
-def test_reference_passes(ex, reference, qid):
-    verdict = ex.question(qid).judge(reference[qid])
-    expected = CORRECT if ex.question(qid).q.auto_graded else SUBMITTED
-    assert verdict.status == expected, verdict.message
-
-
-@pytest.mark.parametrize("qid", QUESTIONS)
-def test_placeholder_is_not_answered(ex, qid):
-    verdict = ex.question(qid).judge(...)
-    assert verdict.status == UNANSWERED
-    assert "未完成" in verdict.message
-
-
-@pytest.mark.parametrize("qid", QUESTIONS)
-def test_wrong_answer_fails(ex, reference, qid):
-    verdict = ex.question(qid).judge(wrong_answers(ex, reference)[qid])
-    assert not verdict.passed, f"{qid} accepted a wrong answer: {verdict.message}"
-
-
-def test_strict_mode_raises_on_wrong_answer(ex, reference, monkeypatch):
-    monkeypatch.setenv("COURIER_LAB_STRICT", "1")
-    ex.q2.check(reference["q2"], quiet=True)  # passes: no exception
-    with pytest.raises(AssertionError):
-        ex.q2.check(wrong_answers(ex, reference)["q2"], quiet=True)
 
 
 def test_answers_match_the_analysis_helpers(ex, reference):
