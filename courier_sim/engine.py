@@ -56,6 +56,11 @@ class Log:
     def columns(self) -> dict[str, np.ndarray]:
         return {n: (np.concatenate(c) if c else np.array([])) for n, c in self.chunks.items()}
 
+    def pop(self, name: str) -> np.ndarray:
+        """One column, its chunks let go: building a table column by column keeps one copy in memory."""
+        chunks = self.chunks.pop(name)
+        return np.concatenate(chunks) if chunks else np.array([])
+
 
 class Engine:
     """One run of one scenario over one market."""

@@ -216,25 +216,24 @@ def _customers(e: Engine) -> pd.DataFrame:
 
 
 def _shipments(e: Engine, start) -> pd.DataFrame:
-    c = e.logs["shipments"].columns()
-    n = len(c["customer"])
+    log = e.logs["shipments"]
+    customer = log.pop("customer").astype(np.int64)
     columns = {
-        "shipment_id": np.arange(1, n + 1),
-        "customer_id": e.ids[c["customer"].astype(np.int64)] if n else np.array([], dtype=np.int64),
-        "created": _clock(start, c["created"]),
-        "picked_up": _clock(start, c["picked_up"]),
-        "promised": _clock(start, c["promised"]),
-        "delivered": _clock(start, c["delivered"]),
-        "product": _codes(records.PRODUCTS, c["product"]),
-        "services": _used_codes(_SERVICE_NAMES, c["services"]),
-        "route": _codes(records.ROUTES, c["route"]),
-        "weight_kg": c["weight"].astype(float),
-        "declared_value": c["declared"].astype(float),
-        "goods": _codes(records.GOODS, c["goods"]),
-        "price": c["price"].astype(float),
-        "cost": c["cost"].astype(float),
-        "outcome": _codes(records.OUTCOMES, c["outcome"]),
+        "shipment_id": np.arange(1, len(customer) + 1),
+        "customer_id": e.ids[customer] if len(customer) else np.array([], dtype=np.int64),
     }
+    del customer
+    for name in ("created", "picked_up", "promised", "delivered"):
+        columns[name] = _clock(start, log.pop(name))
+    columns["product"] = _codes(records.PRODUCTS, log.pop("product"))
+    columns["services"] = _used_codes(_SERVICE_NAMES, log.pop("services"))
+    columns["route"] = _codes(records.ROUTES, log.pop("route"))
+    columns["weight_kg"] = log.pop("weight").astype(float, copy=False)
+    columns["declared_value"] = log.pop("declared").astype(float, copy=False)
+    columns["goods"] = _codes(records.GOODS, log.pop("goods"))
+    columns["price"] = log.pop("price").astype(float, copy=False)
+    columns["cost"] = log.pop("cost").astype(float, copy=False)
+    columns["outcome"] = _codes(records.OUTCOMES, log.pop("outcome"))
     return fast_frame(columns)
 
 
