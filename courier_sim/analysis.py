@@ -582,6 +582,71 @@ def customer_clv(shipments: pd.DataFrame, customers: pd.DataFrame, horizon_years
 
 
 # --- segmentation matrix ---------------------------------------------------------------
+def stage_on(customers: pd.DataFrame, stage_changes: pd.DataFrame, when) -> pd.Series:
+    """Each customer's key-account relationship stage (关系阶段) on ``when``, indexed by customer_id.
+
+    ``when`` is one date, or a Series of dates indexed by customer_id.
+
+    ``relationship_stage`` is the stage at the end of the run: accounts that
+    stay get promoted, leavers keep the stage they left in, so grouping churn
+    by it flatters the later stages. The stage on a date is the last change
+    before it, or else what the first later change moved the account from.
+    """
+    final = customers.set_index("customer_id")["relationship_stage"].astype(object)
+    if len(stage_changes) == 0:
+        return final.rename("stage")
+    changes = stage_changes.sort_values(["date", "customer_id"], kind="stable")
+    if isinstance(when, pd.Series):  # one date per customer (indexed by customer_id)
+        when = _times(when).reindex(changes["customer_id"]).to_numpy()
+    else:
+        when = pd.Timestamp(when)
+    earlier = (_times(changes["date"]) < when).to_numpy()
+    before = changes[earlier].groupby("customer_id")["to_stage"].last()
+    after = changes[~earlier].groupby("customer_id")["from_stage"].first()
+    stage = final.copy()
+    stage.loc[stage.index.intersection(after.index)] = after.astype(object)
+    stage.loc[stage.index.intersection(before.index)] = before.astype(object)
+    return stage.rename("stage")
+
+
+def stage_churn_rates(customers: pd.DataFrame, stage_changes: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Churn per account-year in each relationship stage (关系阶段), over ``[start, end)``.
+
+    Counting heads by a stage misleads both ways: the end-of-year stage
+    flatters the later stages (accounts that stay get promoted), the day-1
+    stage blurs them (an initial account that stays moves on). So each
+    key account's time is split into spells, one per stage it was in; a
+    churn counts against the stage it left from, and the rate is churns ÷
+    the years accounts spent in that stage (like deaths per person-year).
+    Columns: churned, account_years, churn_per_year.
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    c = customers[customers["relationship_stage"].notna() & customers["joined"].notna()].set_index("customer_id")
+    joined, left = _times(c["joined"]), _times(c["churn_date"])
+    t0 = joined.where(joined > start, start)
+    t1 = left.where(left.notna() & (left < end), end)
+    keep = t1 > t0
+    c, t0, t1 = c[keep], t0[keep], t1[keep]
+    churned = left[keep].notna() & (left[keep] >= start) & (left[keep] < end)
+    first = pd.DataFrame({"customer_id": c.index, "date": t0.to_numpy(),
+                          "stage": stage_on(c.reset_index(), stage_changes, t0).reindex(c.index).to_numpy()})
+    ch = stage_changes[stage_changes["customer_id"].isin(c.index)]
+    ch = ch[(_times(ch["date"]) > t0.reindex(ch["customer_id"]).to_numpy())
+            & (_times(ch["date"]) < t1.reindex(ch["customer_id"]).to_numpy())]
+    later = pd.DataFrame({"customer_id": ch["customer_id"].to_numpy(), "date": _times(ch["date"]).to_numpy(),
+                          "stage": ch["to_stage"].astype(object).to_numpy()})
+    spells = pd.concat([first, later], ignore_index=True).sort_values(["customer_id", "date"], kind="stable")
+    spells["until"] = spells.groupby("customer_id")["date"].shift(-1)
+    last = spells["until"].isna()
+    spells.loc[last, "until"] = t1.reindex(spells.loc[last, "customer_id"]).to_numpy()
+    spells["years"] = (spells["until"] - spells["date"]).dt.total_seconds() / (365.25 * 86400)
+    spells["churned"] = last & churned.reindex(spells["customer_id"]).to_numpy()
+    table = spells.groupby("stage").agg(churned=("churned", "sum"), account_years=("years", "sum"))
+    table["churn_per_year"] = table["churned"] / table["account_years"]
+    order = [s for s in ("incubation", "initial", "stable", "strategic") if s in table.index]
+    return table.loc[order + [s for s in table.index if s not in order]]
+
+
 def relationship_state(shipments: pd.DataFrame, complaints: pd.DataFrame, customers: pd.DataFrame, as_of,
                        contact_days: int = 90, **signal_options) -> pd.Series:
     """Relationship state (客户关系状态) of every customer ours on ``as_of``; the first rule that holds:

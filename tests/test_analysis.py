@@ -442,3 +442,38 @@ def test_analysis_runs_on_a_simulated_run(small_result):
     w = A.warning_signals(s, r.complaints, c, end)
     assert w["at_risk"].dtype == bool and set(w.index) <= set(c["customer_id"])
     assert A.cohort_retention(c, s).stack().dropna().between(0, 1).all()
+
+
+# --- relationship stages ---------------------------------------------------------------------------------------
+def _stage_tables():
+    customers = pd.DataFrame({
+        "customer_id": [1, 2, 3],
+        "relationship_stage": ["stable", "initial", "initial"],
+        "joined": pd.to_datetime(["2023-05-01", "2023-01-01", "2024-10-01"]),
+        "churn_date": pd.to_datetime([None, "2024-04-01", None]),
+    })
+    changes = pd.DataFrame({
+        "customer_id": [3, 1],
+        "date": pd.to_datetime(["2024-09-30", "2024-07-01"]),
+        "from_stage": ["incubation", "initial"],
+        "to_stage": ["initial", "stable"],
+    })
+    return customers, changes
+
+
+def test_stage_on_a_date_reads_the_changes_around_it():
+    customers, changes = _stage_tables()
+    on_march = A.stage_on(customers, changes, "2024-03-01")
+    assert on_march.to_dict() == {1: "initial", 2: "initial", 3: "incubation"}
+    assert A.stage_on(customers, changes, "2024-12-31").to_dict() == {1: "stable", 2: "initial", 3: "initial"}
+
+
+def test_stage_churn_counts_time_spent_in_each_stage():
+    customers, changes = _stage_tables()
+    table = A.stage_churn_rates(customers, changes, "2024-01-01", "2025-01-01")
+    assert list(table.index) == ["initial", "stable"]
+    # initial: customer 1 Jan-Jun (182 days), customer 2 until its churn (91), customer 3 from joining (92)
+    assert table.loc["initial", "account_years"] == pytest.approx((182 + 91 + 92) / 365.25)
+    assert table.loc["stable", "account_years"] == pytest.approx(184 / 365.25)
+    assert table["churned"].to_dict() == {"initial": 1, "stable": 0}
+    assert table.loc["initial", "churn_per_year"] == pytest.approx(365.25 / 365)
