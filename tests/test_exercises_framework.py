@@ -616,11 +616,18 @@ def _run_in_kernel(path: Path, tmp_path: Path, strict: bool, glyph_warnings):
     return error, [x for x in lines if x.get("event") == "check"]
 
 
+def _statuses(checks) -> dict:
+    """(task, question) -> the status of its last check: every question of the notebook's set must appear."""
+    assert checks, "the notebook checked nothing"
+    return {(c["task"], c["question"]): c["status"] for c in checks}
+
+
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=[p.name for p in SOLUTIONS])
 def test_repository_solutions_pass_their_own_checks_strictly(solution, tmp_path, glyph_warnings):
     error, checks = _run_in_kernel(solution, tmp_path, strict=True, glyph_warnings=glyph_warnings)
     assert error is None, f"{solution.name}: {error}"
-    assert checks and all(c["status"] in ("correct", "submitted") for c in checks)
+    assert _statuses(checks) == {(t, q.id): "correct" if q.auto_graded else "submitted"
+                                 for t in {c["task"] for c in checks} for q in get_task(t).questions}
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=[p.name for p in SOLUTIONS])
@@ -629,7 +636,8 @@ def test_repository_exercises_run_clean_and_pass_no_check(solution, tmp_path, gl
     error, checks = _run_in_kernel(ROOT / "exercises" / solution.name, tmp_path, strict=False,
                                    glyph_warnings=glyph_warnings)
     assert error is None, f"{solution.name}: {error}"
-    assert checks and {c["status"] for c in checks} <= {"unanswered"}, {c["question"]: c["status"] for c in checks}
+    assert _statuses(checks) == {(t, q.id): "unanswered"
+                                 for t in {c["task"] for c in checks} for q in get_task(t).questions}
 
 
 # --- class datasets -----------------------------------------------------------------------------
