@@ -25,11 +25,17 @@ def _run(job):
     return result if reduce is None else reduce(result)
 
 
+MAX_WORKERS = 4  # each worker needs ~0.4 GB for a default year: four keep a laptop comfortable
+
+
 def run_many(scenarios: Iterable, reduce: Callable[[Any], Any] | None = None,
              processes: int | None = None) -> list:
-    """``[reduce(simulate(s)) for s in scenarios]``, spread over ``processes`` workers (default: the cores)."""
+    """``[reduce(simulate(s)) for s in scenarios]``, spread over ``processes`` workers.
+
+    The default is one worker per core, at most ``MAX_WORKERS``; ``processes=1`` runs them here, one by one.
+    """
     jobs = [(scenario, reduce) for scenario in scenarios]
-    workers = min(len(jobs), processes or os.cpu_count() or 1)
+    workers = min(len(jobs), processes or min(os.cpu_count() or 1, MAX_WORKERS))
     if workers <= 1:
         return [_run(job) for job in jobs]
     context = multiprocessing.get_context("spawn")
