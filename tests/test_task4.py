@@ -41,6 +41,11 @@ def reference(ex):
     return run_solutions(task4.TASK, namespace)
 
 
+def _heads_by_year_end_stage(day1) -> pd.Series:
+    key = day1[day1["relationship_stage"].notna()]
+    return key["churn_date"].notna().groupby(key["relationship_stage"], observed=True).mean()
+
+
 def wrong_answers(ex, ref) -> dict:
     c, k = ex.data.customers, ex.data.complaints
     day1 = c[c["acquisition_channel"] == "existing"]
@@ -53,7 +58,7 @@ def wrong_answers(ex, ref) -> dict:
         "q3": float(((k["responded"] - k["opened"]).dt.total_seconds() / 3600).mean()),   # mean, not median
         "q4": -ref["q4"],                                                  # expectation minus perception
         "q5": float(day1.loc[~day1["customer_id"].isin(mentioned), "churn_date"].notna().mean()),
-        "q6": ref["q6"] * 100,                                             # percentages
+        "q6": _heads_by_year_end_stage(day1),                              # the flattering head count
         "q7": -ref["q7"],                                                  # control minus treated
         "q8": (ref["q7"] - se, ref["q7"] + se),                            # forgot the 1.96
         "q9": next(x for x in task4.VERDICT_OPTIONS if x != ref["q9"]),

@@ -56,9 +56,9 @@ def _churn_if_mentioned(data) -> float:
 
 
 def _churn_by_stage(data) -> pd.Series:
-    key = _day1(data)
-    key = key[key["relationship_stage"].notna()]
-    return key["churn_date"].notna().groupby(key["relationship_stage"], observed=True).mean()
+    start = pd.Timestamp(data.scenario.start)
+    end = start + pd.Timedelta(days=data.scenario.days)
+    return analysis.stage_churn_rates(data.customers, data.stage_changes, start, end)["churn_per_year"]
 
 
 def _effect(data) -> dict:
@@ -176,15 +176,21 @@ churn_if_mentioned = day1.loc[day1['customer_id'].isin(mentioned), 'churn_date']
         ),
         Question(
             "q6", title="Churn by relationship stage", title_zh="各关系阶段的流失率", points=2, var="churn_by_stage",
-            text="Key accounts (大客户) have a `relationship_stage` (initial 初期合作, stable 稳定合作, strategic "
-                 "战略合作; the stage at the end of the year). Among the day-1 key accounts (stage not missing), "
-                 "what share churned in each stage? Give a Series indexed by stage (only stages that occur).",
-            expected=_churn_by_stage, kind=SeriesMatch(abs=1e-4, share=True),
-            hints=("Start from the day-1 customers of Q1 (`day1`) and keep those with `relationship_stage.notna()`.",
-                   "Group `churn_date.notna()` by `relationship_stage` with `observed=True` so empty stages are left out."),
+            text="Counting heads by `relationship_stage` (the stage at the end of the year) flatters the later "
+                 "stages: accounts that stay get promoted, leavers keep the stage they left in. Measure instead the "
+                 "churn per account-year (每客户年流失率) in each stage with `analysis.stage_churn_rates(customers, "
+                 "data.stage_changes, start, end)`, where `start` is the first day of your data "
+                 "(`data.scenario.start`) and `end` is `data.scenario.days` days later. Give its `churn_per_year` "
+                 "column: a Series indexed by stage.",
+            expected=_churn_by_stage, kind=SeriesMatch(abs=1e-4),
+            hints=("`start = pd.Timestamp(data.scenario.start)` and "
+                   "`end = start + pd.Timedelta(days=data.scenario.days)`.",
+                   "`analysis.stage_churn_rates(customers, data.stage_changes, start, end)` returns a table; "
+                   "take its `['churn_per_year']` column."),
             solution="""\
-key = day1[day1['relationship_stage'].notna()]
-churn_by_stage = key['churn_date'].notna().groupby(key['relationship_stage'], observed=True).mean()""",
+start = pd.Timestamp(data.scenario.start)
+end = start + pd.Timedelta(days=data.scenario.days)
+churn_by_stage = analysis.stage_churn_rates(customers, data.stage_changes, start, end)['churn_per_year']""",
         ),
         Question(
             "q7", title="The care plan's effect", title_zh="关怀计划的处理效应", points=2, var="care_effect",
