@@ -58,7 +58,7 @@ def write_tables(tables: dict, scenario_json: str, directory, fmt: str = "csv") 
         for name, df in tables.items():
             WRITERS[fmt](df, staging / f"{name}.{fmt}")
         (staging / "scenario.json").write_text(scenario_json + "\n", encoding="utf-8")
-        _swap_into_place(staging, target)
+        swap_into_place(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
@@ -76,7 +76,8 @@ def _refuse_foreign_folder(target: Path) -> None:
         raise FileExistsError(f"{target} already holds other files; choose a new or empty folder")
 
 
-def _swap_into_place(staging: Path, target: Path) -> None:
+def swap_into_place(staging: Path, target: Path) -> None:
+    """Put a finished folder where ``target`` is; the previous one goes only once the new one is there."""
     if not target.exists():
         os.replace(staging, target)
         return

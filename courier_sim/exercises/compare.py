@@ -208,6 +208,11 @@ def _label(value) -> str:
     return str(value).strip().casefold()
 
 
+def option_list(options: dict) -> str:
+    """Lettered options as a Markdown list for a question's text: ``- **A** — ...``."""
+    return "\n".join(f"- **{k}** — {v}" for k, v in options.items())
+
+
 class Choice(Kind):
     """One label out of a few (a tier, a segment, a method), compared without case or spaces."""
     label = "choice"

@@ -10,7 +10,6 @@ into place at the end: a complete set or nothing.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..export import swap_into_place
 from . import seeds
 from .registry import available_tasks, get_task
 
@@ -135,18 +135,8 @@ def class_datasets(roster, out_dir, fmt: str = "csv", tasks=None, report=None) -
                 report(f"[{i}/{len(students)}] {student.student_id}")
         pd.DataFrame(sheet).to_csv(staging / "answer_sheet.csv", index=False, encoding="utf-8-sig")
         (staging / MARKER).write_text("written by courier-sim class-datasets\n", encoding="utf-8")
-        _swap(staging, target)
+        swap_into_place(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
 
-
-def _swap(staging: Path, target: Path) -> None:
-    if not target.exists():
-        os.replace(staging, target)
-        return
-    retired = target.with_name(f".{target.name}-previous")
-    shutil.rmtree(retired, ignore_errors=True)
-    os.replace(target, retired)
-    os.replace(staging, target)
-    shutil.rmtree(retired, ignore_errors=True)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import analysis
 from ..records import CAUSES, CUSTOMER_TYPES
-from .compare import Choice, Keywords, Number, SeriesMatch
+from .compare import Choice, Keywords, Number, SeriesMatch, option_list
 from .questions import Question, Task
 
 FAST_PRODUCTS = ("express", "same_day")
@@ -32,10 +32,6 @@ OFFERS = {
     "C": "a same-city bicycle courier without tracking, for speed in town",
     "D": "a festival gift and a loyalty card, with the standard product",
 }
-
-
-def _options(options: dict) -> str:
-    return "\n".join(f"- **{k}** — {v}" for k, v in options.items())
 
 
 class TiedChoice(Choice):
@@ -214,7 +210,7 @@ cbd_complaints_per_1000 = 1000 * len(cbd_complaints) / len(cbd_parcels)""",
             "q8", title="Which of the six doubts?", title_zh="六种疑虑", points=1, var="cbd_doubt",
             text="A CBD tower buys only after six doubts (六种疑虑) are settled. Your answers to Q6 and Q7 show what "
                  "its complaints are mostly about. Which doubt do they speak to most directly? Give the letter.\n\n"
-                 + _options(DOUBTS),
+                 + option_list(DOUBTS),
             expected=lambda data: "D", kind=Choice(options=tuple(DOUBTS)),
             hints=("Most CBD complaints are about lateness. Which doubt is about timeliness?",),
             solution='cbd_doubt = "D"  # service commitments: CBD towers are very strict on timeliness (时效)',
@@ -224,7 +220,7 @@ cbd_complaints_per_1000 = 1000 * len(cbd_complaints) / len(cbd_parcels)""",
             var="electronics_offer",
             text="A trader in the electronics market (电子产品专业市场) asks for an offer. Electronics have high "
                  "value, short product cycles and volatile prices. Which offer fits its buying drivers best? Give "
-                 "the letter.\n\n" + _options(OFFERS),
+                 "the letter.\n\n" + option_list(OFFERS),
             expected=lambda data: "B", kind=Choice(options=tuple(OFFERS)),
             hints=("Look at your Q4 answer for electronics, and think about what a delay costs a seller whose "
                    "prices change every week.",),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import analysis
-from .compare import Choice, IdSet, Keywords, Number, SeriesMatch
+from .compare import Choice, IdSet, Keywords, Number, SeriesMatch, option_list
 from .questions import Question, Task
 
 SCENARIO = {"days": 365}
@@ -26,10 +26,6 @@ ACTIONS = {
     "C": "move it to self-service ordering to save the cost of serving it",
     "D": "a 10 % price cut for every customer of the branch",
 }
-
-
-def _options(options: dict) -> str:
-    return "\n".join(f"- **{k}** — {v}" for k, v in options.items())
 
 
 # --- shared steps ----------------------------------------------------------------------
@@ -220,7 +216,7 @@ call_list = [i for i in tiers.index[tiers == "A"] if i in set(at_risk)]""",
             var="leaving_action",
             text="In the segmentation matrix (客户细分矩阵) a customer has **high profit potential** and is **leaving** "
                  "(即将离开): its weekly volume fell by 40 % over eight weeks and it complained twice. Which action "
-                 "fits? Give the letter.\n\n" + _options(ACTIONS),
+                 "fits? Give the letter.\n\n" + option_list(ACTIONS),
             expected=lambda data: "B", kind=Choice(options=tuple(ACTIONS)),
             hints=("High potential means it is worth the branch's most capable staff; leaving means time is short.",),
             solution='leaving_action = "B"  # high potential x leaving: urgent rescue by the account manager',
