@@ -477,3 +477,9 @@ def test_stage_churn_counts_time_spent_in_each_stage():
     assert table.loc["stable", "account_years"] == pytest.approx(184 / 365.25)
     assert table["churned"].to_dict() == {"initial": 1, "stable": 0}
     assert table.loc["initial", "churn_per_year"] == pytest.approx(365.25 / 365)
+
+
+def test_stage_measures_accept_empty_tables():
+    customers, changes = _stage_tables()
+    assert A.stage_churn_rates(customers.head(0), changes.head(0), "2024-01-01", "2025-01-01").empty
+    assert A.stage_on(customers, changes.head(0), "2024-03-01").to_dict() == {1: "stable", 2: "initial", 3: "initial"}
