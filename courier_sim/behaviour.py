@@ -120,6 +120,11 @@ def failure_probabilities(goods: np.ndarray, fragility: np.ndarray, overload: fl
 # --- satisfaction ----------------------------------------------------------------
 
 
+def on_time_feel(expectation):
+    """How an on-time parcel feels: less pleasing to a customer who expects a lot."""
+    return 0.95 - 0.4 * (expectation - 3.0)
+
+
 def parcel_experience(outcome: np.ndarray, w_speed, w_safety, w_convenience, w_price, expectation) -> np.ndarray:
     """How one parcel felt to the customer, on -1 .. 1.
 
@@ -127,7 +132,7 @@ def parcel_experience(outcome: np.ndarray, w_speed, w_safety, w_convenience, w_p
     on-time parcel pleases a customer expecting little more than one
     expecting a lot; a failure hurts most on the dimension the customer weighs.
     """
-    on_time = 0.95 - 0.4 * (expectation - 3.0)
+    on_time = on_time_feel(expectation)
     return np.select(
         [outcome == OUTCOME["on_time"], outcome == OUTCOME["late"], outcome == OUTCOME["lost"],
          outcome == OUTCOME["damaged"], outcome == OUTCOME["tracking_error"], outcome == OUTCOME["billing_error"]],

@@ -39,6 +39,9 @@ PROMISE_DAYS = np.array([
     [3, 2, 2, 5, 3],
     [7, 6, 7, 10, 7],
 ])
+TYPICAL_WEIGHT = np.array([0.3, 1.2, 2.0, 1.5, 1.5, 6.0])  # kg, by GOODS order
+EFFORT_HOURS = {"lost": 2.5, "damaged": 2.0, "late": 0.7, "tracking": 0.6, "billing": 1.0, "attitude": 1.2}  # per complaint
+INVESTIGATION_DAYS = {"lost": 4.0, "damaged": 2.5}  # others: 0.6
 PRODUCT_PRIORITY = np.array([1, 0, 0, 2, 1])  # express and same-day are sorted first
 TRIAL_SHARE, TRIAL_DAYS = 0.25, 150  # a won customer starts with 25 % of its parcels, all of them after 150 days
 
@@ -139,6 +142,9 @@ class Engine:
         self.contract_factor = (1.0 - discount) * self.sc.price_index
         self.price_factor = self.contract_factor * (1.0 - self.lever["discount"])
         self.upgrades = np.zeros(self.n, dtype=np.int64)  # product upgrades accepted at pickup
+        # the chance a parcel goes express or economy follows fixed preference weights: work it out once
+        self.p_express = np.clip(0.03 + 1.6 * (self.w["speed"] - 0.15), 0.02, 0.6)
+        self.p_economy = np.clip(0.02 + 1.0 * (self.w["price"] - 0.25), 0.0, 0.5)
         self.propensity = np.array([B.TYPE_PROPENSITY[t] for t in records.CUSTOMER_TYPES])[self.type] * \
             np.array([B.LEVEL_PROPENSITY[v] for v in records.VALUE_LEVELS])[self.level]
         self.services = self._initial_services(m)
@@ -289,9 +295,7 @@ class Engine:
         factor[active] = self.volume_factor(idx[active], day)
         ids = self.ids[idx]
 
-        u0 = streams.keyed_uniforms(key, ids[r], day, 0)
-        u1 = streams.keyed_uniforms(key, ids[r], day, 1)
-        u2 = streams.keyed_uniforms(key, ids[r], day, 2)
+        u0, u1, u2 = streams.keyed_uniforms(key, ids[r], day, (0, 1, 2))
         f_r = factor[r]
         weekend_ecom = np.where(ecommerce & (weekday >= 5), 0.8, 1.0)
         size = self.pickup_size[idx[r]] * np.maximum(f_r, 1.0) * weekend_ecom * (0.6 + 0.8 * u2)
@@ -312,7 +316,7 @@ class Engine:
         """Four-weekly shopping bursts of every market member (mean one), for irregular senders."""
         block = day // 28
         if self._burst_block != block:
-            u3, u4 = (streams.keyed_uniforms(self.key_timing, self.ids, block, s) for s in (3, 4))
+            u3, u4 = streams.keyed_uniforms(self.key_timing, self.ids, block, (3, 4))
             self._burst = B.lognormal_from_uniforms(u3, u4, sigma=1.0)
             self._burst_block = block
         return self._burst
@@ -334,14 +338,14 @@ class Engine:
         u = rng.random((4, n))
         route = np.where(u[0] < self.same_city[cust], 0, np.where(u[0] > 1.0 - self.intl[cust], 2, 1))
         upgrades = self.upgrades[cust]
-        p_express = np.clip(0.03 + 1.6 * (self.w["speed"][cust] - 0.15), 0.02, 0.6) + 0.25 * (upgrades & 1)
-        p_economy = np.clip(0.02 + 1.0 * (self.w["price"][cust] - 0.25), 0.0, 0.5)
+        p_express = self.p_express[cust] + 0.25 * (upgrades & 1)
+        p_economy = self.p_economy[cust]
         product = np.where(u[1] < p_express, 1, np.where(u[1] > 1.0 - p_economy, 3, 0))
         product = np.where((product == 1) & (route == 0) & (u[2] < 0.4), 2, product)
         product = np.where((route == 0) & ((upgrades & 2) > 0) & (u[2] < 0.5), 2, product)
         product = np.where(route == 2, 4, product)
         goods = np.where(u[3] < 0.85, self.main_goods[cust], np.where(u[3] < 0.95, 1, 0))
-        weight = np.round(np.array([0.3, 1.2, 2.0, 1.5, 1.5, 6.0])[goods] * rng.lognormal(0, 0.6, n), 2)
+        weight = np.round(TYPICAL_WEIGHT[goods] * rng.lognormal(0, 0.6, n), 2)
         declared = np.round(self.item_value[cust] * rng.lognormal(0, 0.6, n) * np.where(goods == 0, 0.3, 1.0), 0)
         services = self.services[cust] & ~np.where(declared < 200, SERVICE_BIT["insured"], 0)
 
@@ -352,8 +356,12 @@ class Engine:
         if self.sc.loyalty_discount > 0:
             self.retention.discount(cust, list_part)
         stop_cost = np.repeat(B.pickup_cost(self.km[idx]) / counts, counts)
-        claims = B.claim_payout(outcome, declared, price, (services & SERVICE_BIT["insured"]) > 0)
-        cost = np.round(stop_cost + B.handling_cost(route, weight) + claims, 2)
+        cost = stop_cost + B.handling_cost(route, weight)
+        failed = np.flatnonzero((outcome == B.OUTCOME["lost"]) | (outcome == B.OUTCOME["damaged"]))
+        if len(failed):  # claims are paid on the few lost or damaged parcels only
+            cost[failed] += B.claim_payout(outcome[failed], declared[failed], price[failed],
+                                           (services[failed] & SERVICE_BIT["insured"]) > 0)
+        cost = np.round(cost, 2)
 
         small = np.int8  # codes fit a byte: keeps the year's log compact
         self.logs["shipments"].add(customer=cust.astype(np.int32), created=created, picked_up=picked_up, promised=promised,
@@ -416,13 +424,14 @@ class Engine:
         lost = u < p["lost"]
         damaged = ~lost & (u < p["lost"] + p["damaged"])
         u = rng.random(n)
-        late = delivered > promised
-        outcome = np.select(
-            [lost, damaged, late, u < p["tracking_error"], u < p["tracking_error"] + p["billing_error"]],
-            [B.OUTCOME["lost"], B.OUTCOME["damaged"], B.OUTCOME["late"], B.OUTCOME["tracking_error"], B.OUTCOME["billing_error"]],
-            B.OUTCOME["on_time"],
-        )
-        delivered = np.where(lost, np.nan, delivered)
+        # the worst thing that happened wins: later assignments overrule earlier ones
+        outcome = np.full(n, B.OUTCOME["on_time"])
+        outcome[u < p["tracking_error"] + p["billing_error"]] = B.OUTCOME["billing_error"]
+        outcome[u < p["tracking_error"]] = B.OUTCOME["tracking_error"]
+        outcome[delivered > promised] = B.OUTCOME["late"]
+        outcome[damaged] = B.OUTCOME["damaged"]
+        outcome[lost] = B.OUTCOME["lost"]
+        delivered[lost] = np.nan
         return outcome, delivered, promised, overload
 
     def experience(self, cust: np.ndarray, outcome: np.ndarray, who: np.ndarray, counts: np.ndarray,
@@ -432,8 +441,13 @@ class Engine:
         ``cust`` lists each parcel's customer, grouped: customer ``who[k]``
         owns the ``counts[k]`` parcels from ``starts[k]``.
         """
-        feel = B.parcel_experience(outcome, self.w["speed"][cust], self.w["safety"][cust],
-                                   self.w["convenience"][cust], self.w["price"][cust], self.exp_mean[cust])
+        # most parcels arrive on time: work out the feel of the others only
+        feel = np.repeat(B.on_time_feel(self.exp_mean[who]), counts)
+        bad = np.flatnonzero(outcome != B.OUTCOME["on_time"])
+        if len(bad):
+            c = cust[bad]
+            feel[bad] = B.parcel_experience(outcome[bad], self.w["speed"][c], self.w["safety"][c],
+                                            self.w["convenience"][c], self.w["price"][c], self.exp_mean[c])
         mean = np.add.reduceat(feel, starts) / counts
         worst = np.minimum.reduceat(feel, starts)
         day_feel = 0.6 * mean + 0.4 * worst
@@ -445,8 +459,10 @@ class Engine:
     def raise_complaints(self, day, cust, outcome, price, first_id, picked_up, promised, delivered, who, first) -> None:
         """Failures meet customers' expectations; some turn into complaints (one per cause a day)."""
         rng = self.rng["complaints"]
-        p = B.complaint_probability(outcome, self.propensity[cust], self.exp_speed[cust], self.satisfaction[cust])
-        hit = np.flatnonzero(rng.random(len(cust)) < p)
+        u = rng.random(len(cust))
+        bad = np.flatnonzero(outcome != B.OUTCOME["on_time"])  # a parcel on time draws no complaint
+        c = cust[bad]
+        hit = bad[u[bad] < B.complaint_probability(outcome[bad], self.propensity[c], self.exp_speed[c], self.satisfaction[c])]
         seen = set()
         for i in hit:
             cause = B.CAUSE_OF_OUTCOME[records.OUTCOMES[outcome[i]]]
@@ -466,7 +482,7 @@ class Engine:
         """A complaint waits for a free handler, is answered, investigated and closed."""
         env, rng = self.env, self.rng["service"]
         yield env.timeout(opened - env.now)
-        effort_hours = {"lost": 2.5, "damaged": 2.0, "late": 0.7, "tracking": 0.6, "billing": 1.0, "attitude": 1.2}[cause]
+        effort_hours = EFFORT_HOURS[cause]
         target = float(self.lever["target_hours"][c])
         policy = levers.POLICIES[self.lever["policy"][c]]
         with self.staff.request(priority=0 if self.lever["priority"][c] else 1) as turn:
@@ -477,16 +493,16 @@ class Engine:
             # the response-time target is a promise: a supervisor calls back in time when the queue is long
             responded = opened + target * rng.uniform(0.6, 1.0) / 24.0
             self.retention_actions.append((c, responded, "fast_response", FAST_RESPONSE_COST))
-        investigation = {"lost": 4.0, "damaged": 2.5}.get(cause, 0.6)
+        investigation = INVESTIGATION_DAYS.get(cause, 0.6)
         resolved = max(env.now, responded) + rng.exponential(investigation)
         response_hours = (responded - opened) * 24.0
-        recovered = bool(rng.random() < B.recovery_probability(np.array(response_hours), target, policy))
+        recovered = bool(rng.random() < B.recovery_probability(response_hours, target, policy))
         compensation = B.compensation_amount(cause, policy, price)
         self.complaints.append((c, shipment, cause, opened, responded, resolved, compensation, recovered))
         if compensation > 0:
             self.retention_actions.append((c, resolved, "complaint_compensation", compensation))
         yield env.timeout(max(resolved - env.now, 0.0))
-        self.satisfaction[c] = np.clip(self.satisfaction[c] + (B.RECOVERED if recovered else B.UNRECOVERED), -1.0, 1.0)
+        self.satisfaction[c] = min(max(float(self.satisfaction[c]) + (B.RECOVERED if recovered else B.UNRECOVERED), -1.0), 1.0)
         self.lived["recovered" if recovered else "unrecovered"][c] += 1
         self.follow_up(c, resolved, cause, recovered)
 

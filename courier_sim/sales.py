@@ -231,10 +231,10 @@ class SalesForce:
         ok = ~np.isfinite(e.joined) & ~self.in_funnel & (self.cool_until <= day) & (self.available_from <= day)
         return np.flatnonzero(ok)
 
-    def similar_prospect(self, c: int, day: int, rng, available: np.ndarray | None = None) -> int | None:
-        """A prospect like customer c: same type, and same specialty market (or district)."""
+    def similar_prospect(self, c: int, day: int, rng, pool: np.ndarray | None = None) -> int | None:
+        """A prospect like customer c from ``pool`` (default: today's): same type, and same market or district."""
         e = self.e
-        pool = self.pool(day) if available is None else np.flatnonzero(available)
+        pool = self.pool(day) if pool is None else pool
         if len(pool) == 0:
             return None
         same = pool[e.type[pool] == e.type[c]]
@@ -304,8 +304,13 @@ class SalesForce:
         """Referral and snowball: ask customers for names, each name a prospect like the customer."""
         seeds = self.seeds(day, method)
         picks = []
+        pool = np.flatnonzero(available)
+        of_type = {}  # the pool split by customer type once, not once per name
         for c in (seeds[rng.integers(len(seeds), size=n)] if len(seeds) else []):
-            j = self.similar_prospect(int(c), day, rng, available)
+            t = self.e.type[c]
+            if t not in of_type:
+                of_type[t] = pool[self.e.type[pool] == t]
+            j = self.similar_prospect(int(c), day, rng, of_type[t])
             if j is not None and j not in picks:
                 picks.append(j)
         return np.array(picks, dtype=np.int64)

@@ -41,16 +41,29 @@ def stream_key(seed: int, purpose: str) -> np.uint64:
 
 
 def _splitmix64(x: np.ndarray) -> np.ndarray:
-    x = x + _GOLDEN
-    x = (x ^ (x >> np.uint64(30))) * _M1
-    x = (x ^ (x >> np.uint64(27))) * _M2
-    return x ^ (x >> np.uint64(31))
+    """One splitmix64 round, in place on ``x`` (a fresh uint64 array)."""
+    x += _GOLDEN
+    x ^= x >> np.uint64(30)
+    x *= _M1
+    x ^= x >> np.uint64(27)
+    x *= _M2
+    x ^= x >> np.uint64(31)
+    return x
 
 
-def keyed_uniforms(key: np.uint64, ids: np.ndarray, day: int, slot: int = 0) -> np.ndarray:
-    """Uniforms in (0, 1), a pure function of (key, id, day, slot)."""
+def keyed_uniforms(key: np.uint64, ids: np.ndarray, day: int, slot=0) -> np.ndarray:
+    """Uniforms in (0, 1), a pure function of (key, id, day, slot).
+
+    ``slot`` may be a sequence of slots: one row of uniforms per slot, drawn
+    in one pass (the same numbers as one call per slot, for less overhead).
+    """
     with np.errstate(over="ignore"):
-        x = np.asarray(ids, dtype=np.uint64) * _M2
-        x ^= key ^ (np.uint64(day) * _GOLDEN) ^ (np.uint64(slot) * _M1)
+        salt = key ^ (np.uint64(day) * _GOLDEN) ^ (np.asarray(slot, dtype=np.uint64) * _M1)
+        x = (np.asarray(ids, dtype=np.uint64) * _M2) ^ salt[..., None] if np.ndim(slot) else \
+            (np.asarray(ids, dtype=np.uint64) * _M2) ^ salt
         x = _splitmix64(_splitmix64(x))
-    return ((x >> np.uint64(11)).astype(np.float64) + 0.5) / float(1 << 53)
+    x >>= np.uint64(11)
+    u = x.astype(np.float64)
+    u += 0.5
+    u /= float(1 << 53)
+    return u
