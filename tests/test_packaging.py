@@ -47,6 +47,9 @@ def test_ci_runs_the_readme_test_command():
     assert "bash .ci/run" in readme
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pytest" in ci and '-e ".[test]"' in ci
+    # parallel workers must not split a notebook's cells (nbval) or the browser tests' server
+    if re.search(r"pytest .*-n ", ci):
+        assert "--dist loadfile" in ci
 
 
 def test_readme_trainer_command_serves_the_notebook_the_browser_tests_check():
