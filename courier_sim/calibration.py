@@ -217,6 +217,33 @@ def r15_acquisition_vs_retention(r):
     return f"{per_won:,.0f} yuan per won ÷ {per_kept:,.0f} yuan per kept = {ratio:.1f}", _in(ratio, 3, 6)
 
 
+def individual_weeks(r) -> pd.DataFrame:
+    """Week numbers (from the run's start) in which each individual sender shipped with us."""
+    c, s = r.customers, r.shipments
+    individuals = c.loc[c["customer_type"] == "individual", "customer_id"]
+    s = s[s["customer_id"].isin(individuals)]
+    week = (s["created"] - pd.Timestamp(r.scenario.start)).dt.days // 7
+    return pd.DataFrame({"customer_id": s["customer_id"].to_numpy(), "week": week.to_numpy()})
+
+
+def r16_bgnbd(r):
+    """BG/NBD on individual senders: fit on the first half of the weeks, predict the second half."""
+    from . import bgnbd
+    half = r.scenario.days // 14  # 26 weeks in a year
+    weeks = individual_weeks(r)
+    data = bgnbd.summary(weeks[weeks["week"] < 2 * half], calibration_end=half)
+    if len(data) < 50:
+        return f"only {len(data)} individual senders in the first half", False
+    f = bgnbd.fit(data["x"], data["t_x"], data["age"])
+    expected = bgnbd.expected_purchases(f.params, half, data["x"], data["t_x"], data["age"])
+    corr = float(np.corrcoef(expected, data["holdout"])[0, 1])
+    error = float(expected.sum() / max(data["holdout"].sum(), 1) - 1.0)
+    p = f.params
+    ok = f.converged and corr >= 0.5 and abs(error) <= 0.25
+    return (f"r {p.r:.2f}, α {p.alpha:.1f}, a {p.a:.2f}, b {p.b:.1f}{'' if f.converged else ' (not converged)'}; "
+            f"holdout correlation {corr:.2f}; aggregate error {error:+.0%}"), ok
+
+
 def r17_perception(r):
     sv = r.surveys
     if sv["perception"].notna().sum() == 0:
@@ -246,6 +273,8 @@ TARGETS = (
     Target("R13", "satisfaction predicts churn", "lowest quartile churn ≥ 2× highest", r13_satisfaction),
     Target("R14", "warning signals before churn", "last 8 weeks ≤ 0.7× earlier; complaint rate ≥ 1.5×", r14_warning),
     Target("R15", "cost per won customer ÷ retention cost per kept customer", "3 – 6", r15_acquisition_vs_retention),
+    Target("R16", "BG/NBD on individual senders (weekly, half-year holdout)",
+           "converges; holdout correlation ≥ 0.5; aggregate error within ±25 %", r16_bgnbd),
     Target("R17", "survey perception (Likert 1–5)", "mean 4.0 – 4.4; after-sales the lowest dimension", r17_perception),
 )
 

@@ -3,7 +3,7 @@ import pytest
 
 from courier_sim.calibration import TARGETS, report
 
-REQUIRED = ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R17"]
+REQUIRED = ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R16", "R17"]
 
 
 @pytest.fixture(scope="module")
