@@ -12,15 +12,33 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from .records import TABLES as _KNOWN_TABLES
 
 FORMATS = ("csv", "parquet", "xlsx")
 EXCEL_MAX_ROWS = 1_048_575
 
 
+def iso_text(values) -> np.ndarray:
+    """Date-times as ISO text to the second ("2024-12-01T09:30:00"), empty where missing.
+
+    numpy formats a whole column at once; pandas' ``date_format`` goes value
+    by value and took two thirds of the time of writing a year's shipments.
+    """
+    values = np.asarray(values, dtype="datetime64[ns]")
+    text = np.datetime_as_string(values.astype("datetime64[s]"), unit="s").astype(object)
+    text[np.isnat(values)] = ""
+    return text
+
+
 def _write_csv(df, path: Path) -> None:
+    dates = [c for c in df.columns if pd.api.types.is_datetime64_dtype(df[c])]  # naive, as ours are
+    if dates:
+        df = df.assign(**{c: iso_text(df[c]) for c in dates})
     # utf-8-sig so that Excel on Chinese Windows opens the file correctly
-    df.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%dT%H:%M:%S")
+    df.to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def _write_parquet(df, path: Path) -> None:

@@ -695,6 +695,23 @@ def test_class_datasets_write_each_students_tables_and_the_answer_sheet(tmp_path
         datasets.class_datasets(roster, foreign, tasks=["demo"])
 
 
+def test_class_datasets_are_the_same_written_by_one_process_or_several(tmp_path):
+    roster = _roster(tmp_path, "student_id,name\ns001,Li\ns002,Han\ns003,Wu\n")
+    lines = []
+    one = datasets.class_datasets(roster, tmp_path / "one", tasks=["demo"], processes=1)
+    two = datasets.class_datasets(roster, tmp_path / "two", tasks=["demo"], processes=2, report=lines.append)
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    assert len(files) > 3 * 5
+    for f in files:
+        assert (one / f).read_bytes() == (two / f).read_bytes(), f
+    # progress comes as students finish, whatever their order
+    assert [line.split()[0] for line in lines] == ["[1/3]", "[2/3]", "[3/3]"]
+    assert sorted(line.split()[1] for line in lines) == ["s001", "s002", "s003"]
+    with pytest.raises(ValueError, match="processes must be at least 1"):
+        datasets.class_datasets(roster, tmp_path / "none", tasks=["demo"], processes=0)
+
+
 def test_class_datasets_rejects_unknown_tasks_and_formats(tmp_path):
     roster = _roster(tmp_path, "student_id\ns1\n")
     with pytest.raises(UnknownTask):

@@ -34,6 +34,8 @@ def add_arguments(sub) -> None:
     d.add_argument("--format", default="csv", choices=("csv", "xlsx", "parquet"), help="file format (default csv)")
     d.add_argument("--tasks", nargs="+", default=None, metavar="TASK",
                    help="exercise sets, e.g. task1 task2 (default: every set available)")
+    d.add_argument("--processes", type=int, default=None, metavar="N",
+                   help="students written at once, one per process (default: one per core, at most 4)")
 
 
 def build_exercises_command(args) -> int:
@@ -69,7 +71,8 @@ def grade_command(args) -> int:
 
 def class_datasets_command(args) -> int:
     from .datasets import class_datasets
-    out = class_datasets(args.roster, args.out, fmt=args.format, tasks=args.tasks, report=print)
+    out = class_datasets(args.roster, args.out, fmt=args.format, tasks=args.tasks, report=print,
+                         processes=args.processes)
     print(f"Wrote each student's tables and answer_sheet.csv to {out} (keep the answer sheet from students).")
     return 0
 

@@ -10,9 +10,12 @@ into place at the end: a complete set or nothing.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import pandas as pd
@@ -95,48 +98,84 @@ def _refuse_foreign(target: Path) -> None:
         raise FileExistsError(f"{target} already holds other files; choose a new or empty folder")
 
 
-def class_datasets(roster, out_dir, fmt: str = "csv", tasks=None, report=None) -> Path:
+def _student_files(job) -> list[dict]:
+    """Write one student's tables for every task under ``folder``; return their answer-sheet rows.
+
+    A module-level function, so worker processes can run it for one student each.
+    """
+    student_id, name, task_names, fmt, folder = job
+    rows = []
+    for task in (get_task(n) for n in task_names):
+        data = task.dataset(student_id)
+        if fmt == "xlsx":
+            data.to_excel(folder / f"{task.name}.xlsx")
+        else:
+            data.export(folder / task.name, fmt)
+        answers = task.answers(student_id)
+        for q in task.questions:
+            rows.append({
+                "student_id": student_id, "name": name, "task": task.name,
+                "question": q.id, "title": q.title, "title_zh": q.title_zh,
+                "points": q.points if q.auto_graded else 0, "kind": q.kind.label,
+                "expected": _expected_text(q, answers[q.id]), "seed": task.seed(student_id),
+            })
+    return rows
+
+
+def _each_student(jobs: list, processes: int | None, report):
+    """Rows per student in roster order, students spread over worker processes (as ``batch.run_many``)."""
+    from ..batch import MAX_WORKERS
+    workers = min(len(jobs), processes or min(os.cpu_count() or 1, MAX_WORKERS))
+    done = 0
+    if workers <= 1:
+        for job in jobs:
+            rows = _student_files(job)
+            done += 1
+            if report:
+                report(f"[{done}/{len(jobs)}] {job[0]}")
+            yield rows
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_student_files, job) for job in jobs]
+        for future in as_completed(futures):
+            future.result()  # a failure stops the run here
+            done += 1
+            if report:
+                report(f"[{done}/{len(jobs)}] {jobs[futures.index(future)][0]}")
+        for future in futures:
+            yield future.result()
+
+
+def class_datasets(roster, out_dir, fmt: str = "csv", tasks=None, report=None, processes: int | None = None) -> Path:
     """Write each student's tables per task and ``answer_sheet.csv``; returns the folder.
 
     Layout: ``OUT/<student_id>/<task>/<table>.csv`` (or ``OUT/<student_id>/<task>.xlsx``),
     ``OUT/answer_sheet.csv`` for the teacher (keep it away from students).
+    Students are written by ``processes`` workers (default one per core, at
+    most four); the files are the same whatever the number.
     """
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not supported; use one of {', '.join(FORMATS)}")
+    if processes is not None and processes < 1:
+        raise ValueError(f"processes must be at least 1, not {processes}")
     students = read_roster(roster)
     names = list(tasks) if tasks else available_tasks()
     if not names:
         raise ValueError("no exercise sets are available yet; name one with --tasks (e.g. --tasks demo)")
-    task_objs = [get_task(n) for n in names]
+    names = [get_task(n).name for n in names]  # unknown names fail here, before any work
 
     target = Path(out_dir).resolve()
     _refuse_foreign(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-partial-", dir=target.parent))
     try:
-        sheet = []
-        for i, student in enumerate(students.itertuples(index=False), 1):
-            for task in task_objs:
-                data = task.dataset(student.student_id)
-                folder = staging / student.student_id
-                if fmt == "xlsx":
-                    data.to_excel(folder / f"{task.name}.xlsx")
-                else:
-                    data.export(folder / task.name, fmt)
-                answers = task.answers(student.student_id)
-                for q in task.questions:
-                    sheet.append({
-                        "student_id": student.student_id, "name": student.name, "task": task.name,
-                        "question": q.id, "title": q.title, "title_zh": q.title_zh,
-                        "points": q.points if q.auto_graded else 0, "kind": q.kind.label,
-                        "expected": _expected_text(q, answers[q.id]), "seed": task.seed(student.student_id),
-                    })
-            if report:
-                report(f"[{i}/{len(students)}] {student.student_id}")
+        jobs = [(st.student_id, st.name, names, fmt, staging / st.student_id)
+                for st in students.itertuples(index=False)]
+        sheet = [row for rows in _each_student(jobs, processes, report) for row in rows]
         pd.DataFrame(sheet).to_csv(staging / "answer_sheet.csv", index=False, encoding="utf-8-sig")
         (staging / MARKER).write_text("written by courier-sim class-datasets\n", encoding="utf-8")
         swap_into_place(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
-
