@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import xlsx
 from .records import TABLES as _KNOWN_TABLES
 
 FORMATS = ("csv", "parquet", "xlsx")
-EXCEL_MAX_ROWS = 1_048_575
+EXCEL_MAX_ROWS = xlsx.MAX_ROWS - 1  # the header takes a row
 
 
 def iso_text(values) -> np.ndarray:
@@ -48,7 +49,7 @@ def _write_parquet(df, path: Path) -> None:
 def _write_xlsx(df, path: Path) -> None:
     if len(df) > EXCEL_MAX_ROWS:
         raise ValueError(f"{path.stem} has {len(df):,} rows, more than an Excel sheet holds; use csv or parquet")
-    df.to_excel(path, index=False, sheet_name=path.stem[:31])
+    xlsx.write(path, {path.stem: df})
 
 
 WRITERS = {"csv": _write_csv, "parquet": _write_parquet, "xlsx": _write_xlsx}
@@ -108,18 +109,14 @@ def swap_into_place(staging: Path, target: Path) -> None:
 
 def write_workbook(tables: dict, scenario: dict, path) -> Path:
     """All tables in one Excel workbook, written to a temporary file and moved into place."""
-    import pandas as pd
     check_fits(tables, "xlsx")
     path = Path(path).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=f".{path.stem}-partial-", dir=path.parent)
     os.close(fd)
     try:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as book:
-            pd.DataFrame({"field": list(scenario), "value": [str(v) for v in scenario.values()]}).to_excel(
-                book, sheet_name="scenario", index=False)
-            for name, df in tables.items():
-                df.to_excel(book, sheet_name=name[:31], index=False)
+        settings = pd.DataFrame({"field": list(scenario), "value": [str(v) for v in scenario.values()]})
+        xlsx.write(tmp, {"scenario": settings, **tables})
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
