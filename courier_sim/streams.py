@@ -59,8 +59,7 @@ def keyed_uniforms(key: np.uint64, ids: np.ndarray, day: int, slot=0) -> np.ndar
     """
     with np.errstate(over="ignore"):
         salt = key ^ (np.uint64(day) * _GOLDEN) ^ (np.asarray(slot, dtype=np.uint64) * _M1)
-        x = (np.asarray(ids, dtype=np.uint64) * _M2) ^ salt[..., None] if np.ndim(slot) else \
-            (np.asarray(ids, dtype=np.uint64) * _M2) ^ salt
+        x = (np.asarray(ids, dtype=np.uint64) * _M2) ^ (salt[..., None] if np.ndim(slot) else salt)
         x = _splitmix64(_splitmix64(x))
     x >>= np.uint64(11)
     u = x.astype(np.float64)
