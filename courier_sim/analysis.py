@@ -330,8 +330,9 @@ def treatment_effect(customers: pd.DataFrame, outcome: str = "churned", treatmen
 
 # --- warning signals ---------------------------------------------------------------
 def warning_signals(shipments: pd.DataFrame, complaints: pd.DataFrame, customers: pd.DataFrame, as_of,
-                    window_weeks: int = 8, volume_drop: float = 0.7, complaint_limit: int = 2) -> pd.DataFrame:
-    """Early warning list (流失预警): customers whose volume falls or who complain.
+                    contacts: pd.DataFrame | None = None, window_weeks: int = 8, volume_drop: float = 0.7,
+                    min_weekly: float = 1.0, complaint_limit: int = 2, mention_limit: int = 1) -> pd.DataFrame:
+    """Early warning list (流失预警名单): the three signals the data holds, for every active customer.
 
     For every customer ours on ``as_of`` that has shipped before it:
     ``recent_weekly`` = parcels per week in the last ``window_weeks`` weeks;
@@ -339,9 +340,16 @@ def warning_signals(shipments: pd.DataFrame, complaints: pd.DataFrame, customers
     can see the customer (the later of its join date and the first parcel in
     the table), over at least one week; ``volume_ratio`` = recent ÷ earlier
     (NaN with no earlier parcels); ``recent_complaints`` = complaints opened
-    in the window. ``at_risk`` is True when volume_ratio < ``volume_drop``
-    (0.7: volume down by more than 30 %) or recent_complaints ≥
-    ``complaint_limit`` (2).
+    in the window; ``recent_mentions`` = contact notes in the window where
+    the customer praised a competitor (0 for all when ``contacts`` is not
+    given). ``at_risk`` is True on any of the three signals:
+
+    - falling volume: volume_ratio < ``volume_drop`` (0.7: down by more than
+      30 %) for a customer that shipped at least ``min_weekly`` parcels a week
+      before. Below that a quiet month is chance, not a signal: one parcel a
+      fortnight can halve by luck alone;
+    - more complaints: recent_complaints ≥ ``complaint_limit`` (2);
+    - citing a competitor: recent_mentions ≥ ``mention_limit`` (1).
     """
     as_of = pd.Timestamp(as_of)
     window_start = as_of - pd.Timedelta(weeks=window_weeks)
@@ -360,12 +368,23 @@ def warning_signals(shipments: pd.DataFrame, complaints: pd.DataFrame, customers
     })
     table.index.name = "customer_id"
     table["volume_ratio"] = table["recent_weekly"] / table["earlier_weekly"].where(table["earlier_weekly"] > 0)
-    opened = _times(complaints["opened"])
-    in_window = (opened >= window_start) & (opened < as_of)
-    counts = complaints["customer_id"][in_window].value_counts()
-    table["recent_complaints"] = counts.reindex(table.index).fillna(0).astype(int)
-    table["at_risk"] = (table["volume_ratio"] < volume_drop) | (table["recent_complaints"] >= complaint_limit)
+    table["recent_complaints"] = _count_in_window(complaints, "opened", window_start, as_of, table.index)
+    if contacts is None:
+        table["recent_mentions"] = 0
+    else:
+        praised = contacts[contacts["mentions_competitor"].astype(bool)]
+        table["recent_mentions"] = _count_in_window(praised, "date", window_start, as_of, table.index)
+    falling = (table["volume_ratio"] < volume_drop) & (table["earlier_weekly"] >= min_weekly)
+    table["at_risk"] = (falling | (table["recent_complaints"] >= complaint_limit)
+                        | (table["recent_mentions"] >= mention_limit))
     return table
+
+
+def _count_in_window(rows: pd.DataFrame, column: str, start, end, index: pd.Index) -> pd.Series:
+    """Rows per customer whose ``column`` falls in [start, end), for the customers of ``index``."""
+    when = _times(rows[column])
+    counts = rows["customer_id"][(when >= start) & (when < end)].value_counts()
+    return counts.reindex(index).fillna(0).astype(int)
 
 
 def churners_volume_ratio(shipments: pd.DataFrame, customers: pd.DataFrame, weeks: int = 8,
@@ -652,7 +671,8 @@ def relationship_state(shipments: pd.DataFrame, complaints: pd.DataFrame, custom
     """Relationship state (客户关系状态) of every customer ours on ``as_of``; the first rule that holds:
 
     just contacted (初步接触): ours for at most ``contact_days`` days;
-    leaving (即将流失): flagged at risk by ``warning_signals``;
+    leaving (即将流失): flagged at risk by ``warning_signals`` (``signal_options``,
+    e.g. ``contacts=``, go to it), or dormant (沉睡);
     secure (稳固): a key account in the stable or strategic stage;
     developing (发展中): a key account in the initial stage;
     good (良好): active with an RFM frequency score of 3 or more;
@@ -667,7 +687,7 @@ def relationship_state(shipments: pd.DataFrame, complaints: pd.DataFrame, custom
     days_ours = (as_of - _times(ours["joined"])).dt.days.to_numpy()
     stage = ours["relationship_stage"].astype(object).to_numpy()
     state = np.select(
-        [days_ours <= contact_days, at_risk,
+        [days_ours <= contact_days, at_risk | (states.to_numpy() == "dormant"),
          np.isin(stage, ["stable", "strategic"]), stage == "initial", (states.to_numpy() == "active") & frequent],
         ["just contacted", "leaving", "secure", "developing", "good"], "limited")
     return pd.Series(pd.Categorical(state, categories=list(RELATIONSHIPS)), index=ours.index, name="relationship")

@@ -228,6 +228,12 @@ def test_treatment_effect_numeric_outcome_and_no_experiment():
 
 
 # --- warning signals -------------------------------------------------------------------
+def contacts_of(rows):
+    """(customer_id, date, mentions_competitor) rows: account managers' notes."""
+    df = pd.DataFrame(rows, columns=["customer_id", "date", "mentions_competitor"])
+    return df.assign(date=pd.to_datetime(df["date"]))
+
+
 def test_warning_signals_hand_made():
     # as_of 1 Mar, 4-week window from 2 Feb; the records begin on 5 Jan, so "earlier" is 4 weeks long
     as_of, weeks = "2024-03-01", 4
@@ -237,20 +243,31 @@ def test_warning_signals_hand_made():
     rows += daily("D", "2024-02-12", "2024-02-13")                                          # new: nothing earlier
     rows += daily("E", "2024-01-05", "2024-01-20")                                          # churned on 20 Feb
     rows += daily("F", "2024-01-20", "2024-01-21") + daily("F", "2024-02-20", "2024-02-21")  # joined 19 Jan: 2 weeks earlier
+    rows += daily("G", "2024-01-05", "2024-01-06")                                          # 0.5 a week, then none
     c = customers_of([("A", "2023-01-01", None, "mid", "none"), ("B", "2023-01-01", None, "mid", "none"),
                       ("C", "2023-01-01", None, "mid", "none"), ("D", "2024-02-10", None, "mid", "none"),
-                      ("E", "2023-01-01", "2024-02-20", "mid", "none"), ("F", "2024-01-19", None, "mid", "none")])
+                      ("E", "2023-01-01", "2024-02-20", "mid", "none"), ("F", "2024-01-19", None, "mid", "none"),
+                      ("G", "2023-01-01", None, "mid", "none")])
     k = complaints_of([("B", "2024-02-02"), ("B", "2024-02-20"), ("B", "2024-01-20"),  # 2 in the window, 1 before
                        ("C", "2024-02-25"), ("C", "2024-03-01"),                     # as_of itself: not in the window
                        ("E", "2024-02-10"), ("E", "2024-02-11")])
-    w = A.warning_signals(shipments_of(rows), k, c, as_of, window_weeks=weeks)
-    assert sorted(w.index) == ["A", "B", "C", "D", "F"]
+    notes = contacts_of([("D", "2024-02-15", True),                                   # praised a rival in the window
+                         ("C", "2024-01-20", True), ("C", "2024-02-20", False),       # before the window; a plain note
+                         ("G", "2024-03-01", True)])                                  # as_of itself: not in the window
+    w = A.warning_signals(shipments_of(rows), k, c, as_of, notes, window_weeks=weeks)
+    assert sorted(w.index) == ["A", "B", "C", "D", "F", "G"]
     assert w.loc["A", "earlier_weekly"] == 2 and w.loc["A", "recent_weekly"] == 1 and w.loc["A", "volume_ratio"] == 0.5
     assert w.loc["B", "volume_ratio"] == 1 and w.loc["B", "recent_complaints"] == 2
     assert w.loc["C", "volume_ratio"] == 0.75 and w.loc["C", "recent_complaints"] == 1
     assert math.isnan(w.loc["D", "volume_ratio"])
     assert w.loc["F", "earlier_weekly"] == 1 and w.loc["F", "volume_ratio"] == 0.5
-    assert w["at_risk"].to_dict() == {"A": True, "B": True, "C": False, "D": False, "F": True}
+    assert w.loc["G", "earlier_weekly"] == 0.5 and w.loc["G", "volume_ratio"] == 0  # too few parcels to tell
+    assert w["recent_mentions"].to_dict() == {"A": 0, "B": 0, "C": 0, "D": 1, "F": 0, "G": 0}
+    assert w["at_risk"].to_dict() == {"A": True, "B": True, "C": False, "D": True, "F": True, "G": False}
+    # without contact notes the competitor signal is silent; a lower bar lets G's fall count
+    w = A.warning_signals(shipments_of(rows), k, c, as_of, window_weeks=weeks, min_weekly=0.5)
+    assert (w["recent_mentions"] == 0).all()
+    assert w["at_risk"].to_dict() == {"A": True, "B": True, "C": False, "D": False, "F": True, "G": True}
 
 
 def test_warning_signals_flag_falling_volume_and_complaints():
@@ -261,6 +278,23 @@ def test_warning_signals_flag_falling_volume_and_complaints():
     w = A.warning_signals(shipments_of(rows), k, cust, "2024-04-30")
     assert bool(w.loc[1, "at_risk"]) and w.loc[1, "recent_complaints"] == 2
     assert w.loc[2, "volume_ratio"] == 0 and bool(w.loc[2, "at_risk"])
+
+
+def test_warning_list_picks_out_customers_about_to_leave(year_result):
+    """Flagged customers leave far more often in the next 90 days than the rest (lesson 04's point)."""
+    r = year_result
+    start = pd.Timestamp(r.scenario.start)
+    left_on = r.customers.set_index("customer_id")["churn_date"]
+    for day in (120, 240):
+        as_of = start + pd.Timedelta(days=day)
+        w = A.warning_signals(r.shipments, r.complaints, r.customers, as_of, r.contacts)
+        when = left_on.reindex(w.index)
+        leaves = (when > as_of) & (when <= as_of + pd.Timedelta(days=90))
+        flagged, others = leaves[w["at_risk"]].mean(), leaves[~w["at_risk"]].mean()
+        assert 0.02 < w["at_risk"].mean() < 0.15  # a call list, not half the book
+        assert flagged > 2.5 * others
+        # praise for a rival in a contact note is the sharpest of the three signals
+        assert leaves[w["recent_mentions"] >= 1].mean() > leaves[w["recent_complaints"] >= 2].mean()
 
 
 def test_churners_volume_ratio():
@@ -386,13 +420,19 @@ def test_relationship_state():
         (5, "2023-01-01", None, "mid", "none", "stable"),       # stopped shipping in March: leaving
         (6, "2023-01-01", None, "mid", "none", "incubation"),   # active but ships seldom: limited
         (7, "2023-01-01", "2024-05-01", "mid", "none", "incubation"),  # gone: not in the matrix
+        (8, "2023-01-01", None, "mid", "none", "incubation"),   # seldom, and silent since January: dormant, leaving
     ], columns=cols)
     rows = daily(1, "2024-05-02", "2024-05-02") + daily(2, "2024-01-01", "2024-06-09", 5)
     rows += daily(3, "2024-01-01", "2024-06-09", 5) + daily(4, "2024-01-01", "2024-06-09", 3)
     rows += daily(5, "2024-01-01", "2024-03-01", 7) + [(6, T("2024-02-01"), 1, 1), (6, T("2024-05-20"), 1, 1)]
+    rows += daily(8, "2024-01-05", "2024-01-15", 5)
     rel = A.relationship_state(shipments_of(rows), records.empty("complaints"), c, "2024-06-10")
     assert rel.astype(str).to_dict() == {1: "just contacted", 2: "secure", 3: "developing", 4: "good",
-                                         5: "leaving", 6: "limited"}
+                                         5: "leaving", 6: "limited", 8: "leaving"}
+    # contact notes reach the warning list: a steady key account that praised a rival is leaving too
+    notes = contacts_of([(2, "2024-06-01", True)])
+    rel = A.relationship_state(shipments_of(rows), records.empty("complaints"), c, "2024-06-10", contacts=notes)
+    assert rel.loc[2] == "leaving" and rel.loc[3] == "developing"
 
 
 # --- edge cases -------------------------------------------------------------------------------
@@ -411,6 +451,7 @@ def test_empty_tables_give_empty_answers():
     assert math.isnan(A.cost_per_won(sales)) and math.isnan(A.acceptance_rate(records.empty("pitches")))
     assert len(A.satisfaction_gap(sv)) == 0
     assert len(A.warning_signals(s, k, c, "2025-01-01")) == 0
+    assert len(A.warning_signals(s, k, c, "2025-01-01", records.empty("contacts"))) == 0
     assert len(A.churners_volume_ratio(s, c)) == 0
     assert math.isnan(A.complaint_rate(s, k))
     assert len(A.shipping_regularity(s)) == 0
@@ -439,8 +480,9 @@ def test_analysis_runs_on_a_simulated_run(small_result):
     assert A.funnel(r.sales, by=None).iloc[0]["leads"] == len(r.sales)
     gap = A.satisfaction_gap(r.surveys)
     assert set(gap.index) <= set(records.DIMENSIONS) and gap["response_rate"].between(0, 1).all()
-    w = A.warning_signals(s, r.complaints, c, end)
+    w = A.warning_signals(s, r.complaints, c, end, r.contacts)
     assert w["at_risk"].dtype == bool and set(w.index) <= set(c["customer_id"])
+    assert w["recent_mentions"].dtype.kind == "i" and (w["recent_mentions"] >= 0).all()
     assert A.cohort_retention(c, s).stack().dropna().between(0, 1).all()
 
 

@@ -32,7 +32,7 @@ def setup_namespace(ex) -> dict:
     data = ex.data
     start = pd.Timestamp(data.scenario.start)
     return {"ex": ex, "pd": pd, "analysis": analysis, "customers": data.customers, "shipments": data.shipments,
-            "complaints": data.complaints, "retention_actions": data.retention_actions,
+            "complaints": data.complaints, "retention_actions": data.retention_actions, "contacts": data.contacts,
             "start": start, "end": start + pd.Timedelta(days=data.scenario.days)}
 
 
@@ -55,7 +55,7 @@ def wrong_answers(ex, ref) -> dict:
     if abs(negative_wrong - ref["q3"]) <= 1e-3:                        # a branch may have spent little: fall back
         negative_wrong = float((money_no_retention["profit"] <= 0).mean()) + 0.05
     profit = analysis.profitability(s, ns["retention_actions"])["profit"]
-    signals = analysis.warning_signals(s, ns["complaints"], c, as_of=end)
+    signals = analysis.warning_signals(s, ns["complaints"], c, as_of=end, contacts=ns["contacts"])
     states_30 = analysis.lifecycle_states(s, c, as_of=end, dormant_days=30).value_counts()
     stay = ref["q7"]
     return {

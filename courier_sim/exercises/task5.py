@@ -90,7 +90,8 @@ def _a_stay_share(data) -> float:
 
 def _call_list(data) -> list[int]:
     tiers = _tiers(data)
-    signals = analysis.warning_signals(data.shipments, data.complaints, data.customers, as_of=_end(data))
+    signals = analysis.warning_signals(data.shipments, data.complaints, data.customers, as_of=_end(data),
+                                       contacts=data.contacts)
     at_risk = set(signals.index[signals["at_risk"]])
     return sorted(int(i) for i in tiers.index[tiers == "A"] if i in at_risk)
 
@@ -200,14 +201,15 @@ a_stay_share = (second.reindex(a_first).astype(object) == "A").mean()""",
             "q8", title="This week's call list", title_zh="重点客户挽留名单", points=2, var="call_list",
             text="A tag system (标签体系) lets you search customers by tags. Find the customers tagged **tier A** (from "
                  "Q2, the whole year) **and** **at risk** — `at_risk` is True in "
-                 "`analysis.warning_signals(shipments, complaints, customers, as_of=end)` (volume down by more than "
-                 "30 % or repeated complaints in the last 8 weeks). Give their customer ids as a list.",
+                 "`analysis.warning_signals(shipments, complaints, customers, as_of=end, contacts=contacts)` "
+                 "(in the last 8 weeks: volume down by more than 30 % for a customer that shipped weekly, repeated "
+                 "complaints, or praise for a competitor in a contact note). Give their customer ids as a list.",
             expected=_call_list, kind=IdSet(what="customers"),
-            hints=("`signals = analysis.warning_signals(shipments, complaints, customers, as_of=end)` is indexed by "
-                   "customer id.",
+            hints=("`signals = analysis.warning_signals(shipments, complaints, customers, as_of=end, "
+                   "contacts=contacts)` is indexed by customer id.",
                    "Keep the ids that are in `tiers[tiers == 'A'].index` and have `signals['at_risk']` True."),
             solution="""\
-signals = analysis.warning_signals(shipments, complaints, customers, as_of=end)
+signals = analysis.warning_signals(shipments, complaints, customers, as_of=end, contacts=contacts)
 at_risk = signals.index[signals["at_risk"]]
 call_list = [i for i in tiers.index[tiers == "A"] if i in set(at_risk)]""",
         ),
