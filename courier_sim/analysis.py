@@ -332,7 +332,7 @@ def treatment_effect(customers: pd.DataFrame, outcome: str = "churned", treatmen
 def warning_signals(shipments: pd.DataFrame, complaints: pd.DataFrame, customers: pd.DataFrame, as_of,
                     contacts: pd.DataFrame | None = None, window_weeks: int = 8, volume_drop: float = 0.7,
                     min_weekly: float = 1.0, complaint_limit: int = 2, mention_limit: int = 1) -> pd.DataFrame:
-    """Early warning list (流失预警名单): the three signals the data holds, for every active customer.
+    """Early warning list (流失预警名单): the four signals the data holds, for every active customer.
 
     For every customer ours on ``as_of`` that has shipped before it:
     ``recent_weekly`` = parcels per week in the last ``window_weeks`` weeks;
@@ -341,15 +341,18 @@ def warning_signals(shipments: pd.DataFrame, complaints: pd.DataFrame, customers
     the table), over at least one week; ``volume_ratio`` = recent ÷ earlier
     (NaN with no earlier parcels); ``recent_complaints`` = complaints opened
     in the window; ``recent_mentions`` = contact notes in the window where
-    the customer praised a competitor (0 for all when ``contacts`` is not
-    given). ``at_risk`` is True on any of the three signals:
+    the customer praised a competitor, and ``recent_business_news`` = notes
+    on a new owner or a new course (topic ``business_change``); both are 0
+    for all when ``contacts`` is not given. ``at_risk`` is True on any of
+    the four signals:
 
     - falling volume: volume_ratio < ``volume_drop`` (0.7: down by more than
       30 %) for a customer that shipped at least ``min_weekly`` parcels a week
       before. Below that a quiet month is chance, not a signal: one parcel a
       fortnight can halve by luck alone;
     - more complaints: recent_complaints ≥ ``complaint_limit`` (2);
-    - citing a competitor: recent_mentions ≥ ``mention_limit`` (1).
+    - citing a competitor: recent_mentions ≥ ``mention_limit`` (1);
+    - a new owner or a new strategy: recent_business_news ≥ 1.
     """
     as_of = pd.Timestamp(as_of)
     window_start = as_of - pd.Timedelta(weeks=window_weeks)
@@ -370,13 +373,14 @@ def warning_signals(shipments: pd.DataFrame, complaints: pd.DataFrame, customers
     table["volume_ratio"] = table["recent_weekly"] / table["earlier_weekly"].where(table["earlier_weekly"] > 0)
     table["recent_complaints"] = _count_in_window(complaints, "opened", window_start, as_of, table.index)
     if contacts is None:
-        table["recent_mentions"] = 0
-    else:
-        praised = contacts[contacts["mentions_competitor"].astype(bool)]
-        table["recent_mentions"] = _count_in_window(praised, "date", window_start, as_of, table.index)
+        contacts = pd.DataFrame({"customer_id": [], "date": pd.to_datetime([]), "topic": [], "mentions_competitor": []})
+    praised = contacts[contacts["mentions_competitor"].astype(bool)]
+    table["recent_mentions"] = _count_in_window(praised, "date", window_start, as_of, table.index)
+    news = contacts[contacts["topic"] == "business_change"]
+    table["recent_business_news"] = _count_in_window(news, "date", window_start, as_of, table.index)
     falling = (table["volume_ratio"] < volume_drop) & (table["earlier_weekly"] >= min_weekly)
     table["at_risk"] = (falling | (table["recent_complaints"] >= complaint_limit)
-                        | (table["recent_mentions"] >= mention_limit))
+                        | (table["recent_mentions"] >= mention_limit) | (table["recent_business_news"] >= 1))
     return table
 
 

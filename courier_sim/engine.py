@@ -44,6 +44,13 @@ EFFORT_HOURS = {"lost": 2.5, "damaged": 2.0, "late": 0.7, "tracking": 0.6, "bill
 INVESTIGATION_DAYS = {"lost": 4.0, "damaged": 2.5}  # others: 0.6
 PRODUCT_PRIORITY = np.array([1, 0, 0, 2, 1])  # express and same-day are sorted first
 TRIAL_SHARE, TRIAL_DAYS = 0.25, 150  # a won customer starts with 25 % of its parcels, all of them after 150 days
+# Business news an account manager hears (warning signals: a new owner, a new strategy; 易主, 新战略)
+NEW_OWNER = "The business has a new owner; the new management is reviewing its suppliers"
+NEW_COURSE = ("moving production out of the city", "selling mostly through its own online shop",
+              "merging its warehouse with a partner's", "cutting its product range")
+SCALING_DOWN = "The business is scaling down after losing its biggest client"
+NEWS_HEARD = 0.5     # share of changing businesses whose news reaches the notes
+NEWS_NOISE = 0.015   # staying businesses with such news in a year: not every change ends in a departure
 
 
 class Log:
@@ -167,6 +174,7 @@ class Engine:
         self.key_churn = streams.stream_key(seed, "engine.churn")
         self.rng_follow_up = streams.generator(seed, "contacts.follow_up")
         self.rng_mentions = streams.generator(seed, "contacts.price_war")
+        self.rng_news = streams.generator(seed, "contacts.business_news")
         self.key_join = streams.stream_key(seed, "sales.joining")
         # Pre-drawn life events, each a pure function of the customer id.
         u = streams.keyed_uniforms(streams.stream_key(seed, "engine.decline"), self.ids, 0)
@@ -568,6 +576,7 @@ class Engine:
         self.note_competitor_mentions(day, lured, rival)
         if war.any():
             self.note_price_war_talk(day, idx[war & (u >= h_comp)])
+        self.note_business_news(day, own, idx)
 
     def note_price_war_talk(self, day: int, who: np.ndarray) -> None:
         """During a price war, customers of the targeted segment cite the rival's offer (a warning signal)."""
@@ -585,6 +594,29 @@ class Engine:
                 when = day + rng.uniform(0, self.ramp_days[c] * 0.8)
                 pitch = "lower price" if self.w["price"][c] > 0.25 else "faster, more reliable delivery"
                 self.contacts.append((int(c), when, "competitor", True, f"Customer mentioned {r}'s {pitch}"))
+
+    def note_business_news(self, day: int, leaving: np.ndarray, ours: np.ndarray) -> None:
+        """Contact notes on a new owner or a new course: businesses leaving for their own reasons or
+        shrinking often announce it, and a few that stay have such news too (a warning, not a verdict)."""
+        rng = self.rng_news
+        business = lambda c: c[self.type[c] != records.CUSTOMER_TYPES.index("individual")]
+        leaving = business(leaving)
+        leaving = leaving[rng.random(len(leaving)) < NEWS_HEARD]
+        shrinking = business(ours[(self.decline_from[ours] >= day - 7) & (self.decline_from[ours] < day)])
+        shrinking = shrinking[rng.random(len(shrinking)) < NEWS_HEARD]
+        # not those already shrinking or in arrears: they are settled at once and the note could come too late
+        settled_soon = (self.decline_from[ours] <= day + 7) | (self.arrears_from[ours] <= day + 7)
+        staying = business(ours[(self.churn_day[ours] == NEVER) & ~settled_soon])
+        staying = staying[rng.random(len(staying)) < NEWS_NOISE * 7 / 365]
+        notes = [(c, day + rng.uniform(0, 0.8 * self.ramp_days[c]), None) for c in leaving]
+        notes += [(c, self.decline_from[c] + rng.uniform(0, 21), SCALING_DOWN) for c in shrinking]
+        notes += [(c, day + rng.uniform(0, 7), None) for c in staying]
+        for c, when, note in notes:
+            if note is None:
+                course = NEW_COURSE[int(rng.integers(len(NEW_COURSE)))]
+                note = NEW_OWNER if rng.random() < 0.4 else f"The business is {course}; its shipping will change"
+            if when < self.days:
+                self.contacts.append((int(c), when, "business_change", False, note))
 
     def review_accounts(self, day: int) -> None:
         """Monthly key-account review: trust grows with satisfaction, breaks with failures."""

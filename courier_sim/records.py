@@ -153,7 +153,7 @@ class StageChange(NamedTuple):
 
 
 class Contact(NamedTuple):
-    """A contact note: what an account manager heard from a customer."""
+    """A contact note: what an account manager heard from a customer (topic: complaint_follow_up, check_in, care_visit, competitor, price_inquiry, billing, business_change)."""
     contact_id: int
     customer_id: int
     date: datetime

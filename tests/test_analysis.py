@@ -229,8 +229,9 @@ def test_treatment_effect_numeric_outcome_and_no_experiment():
 
 # --- warning signals -------------------------------------------------------------------
 def contacts_of(rows):
-    """(customer_id, date, mentions_competitor) rows: account managers' notes."""
-    df = pd.DataFrame(rows, columns=["customer_id", "date", "mentions_competitor"])
+    """(customer_id, date, mentions_competitor[, topic]) rows: account managers' notes."""
+    rows = [tuple(r) + ("check_in",) * (4 - len(r)) for r in rows]
+    df = pd.DataFrame(rows, columns=["customer_id", "date", "mentions_competitor", "topic"])
     return df.assign(date=pd.to_datetime(df["date"]))
 
 
@@ -244,30 +245,33 @@ def test_warning_signals_hand_made():
     rows += daily("E", "2024-01-05", "2024-01-20")                                          # churned on 20 Feb
     rows += daily("F", "2024-01-20", "2024-01-21") + daily("F", "2024-02-20", "2024-02-21")  # joined 19 Jan: 2 weeks earlier
     rows += daily("G", "2024-01-05", "2024-01-06")                                          # 0.5 a week, then none
+    rows += daily("H", "2024-01-05", "2024-01-12") + daily("H", "2024-02-05", "2024-02-12")  # steady, but news
     c = customers_of([("A", "2023-01-01", None, "mid", "none"), ("B", "2023-01-01", None, "mid", "none"),
                       ("C", "2023-01-01", None, "mid", "none"), ("D", "2024-02-10", None, "mid", "none"),
                       ("E", "2023-01-01", "2024-02-20", "mid", "none"), ("F", "2024-01-19", None, "mid", "none"),
-                      ("G", "2023-01-01", None, "mid", "none")])
+                      ("G", "2023-01-01", None, "mid", "none"), ("H", "2023-01-01", None, "mid", "none")])
     k = complaints_of([("B", "2024-02-02"), ("B", "2024-02-20"), ("B", "2024-01-20"),  # 2 in the window, 1 before
                        ("C", "2024-02-25"), ("C", "2024-03-01"),                     # as_of itself: not in the window
                        ("E", "2024-02-10"), ("E", "2024-02-11")])
     notes = contacts_of([("D", "2024-02-15", True),                                   # praised a rival in the window
                          ("C", "2024-01-20", True), ("C", "2024-02-20", False),       # before the window; a plain note
-                         ("G", "2024-03-01", True)])                                  # as_of itself: not in the window
+                         ("G", "2024-03-01", True),                                   # as_of itself: not in the window
+                         ("H", "2024-02-10", False, "business_change"), ("A", "2024-01-10", False, "business_change")])
     w = A.warning_signals(shipments_of(rows), k, c, as_of, notes, window_weeks=weeks)
-    assert sorted(w.index) == ["A", "B", "C", "D", "F", "G"]
+    assert sorted(w.index) == ["A", "B", "C", "D", "F", "G", "H"]
     assert w.loc["A", "earlier_weekly"] == 2 and w.loc["A", "recent_weekly"] == 1 and w.loc["A", "volume_ratio"] == 0.5
     assert w.loc["B", "volume_ratio"] == 1 and w.loc["B", "recent_complaints"] == 2
     assert w.loc["C", "volume_ratio"] == 0.75 and w.loc["C", "recent_complaints"] == 1
     assert math.isnan(w.loc["D", "volume_ratio"])
     assert w.loc["F", "earlier_weekly"] == 1 and w.loc["F", "volume_ratio"] == 0.5
     assert w.loc["G", "earlier_weekly"] == 0.5 and w.loc["G", "volume_ratio"] == 0  # too few parcels to tell
-    assert w["recent_mentions"].to_dict() == {"A": 0, "B": 0, "C": 0, "D": 1, "F": 0, "G": 0}
-    assert w["at_risk"].to_dict() == {"A": True, "B": True, "C": False, "D": True, "F": True, "G": False}
+    assert w["recent_mentions"].to_dict() == {"A": 0, "B": 0, "C": 0, "D": 1, "F": 0, "G": 0, "H": 0}
+    assert w["recent_business_news"].to_dict() == {"A": 0, "B": 0, "C": 0, "D": 0, "F": 0, "G": 0, "H": 1}
+    assert w["at_risk"].to_dict() == {"A": True, "B": True, "C": False, "D": True, "F": True, "G": False, "H": True}
     # without contact notes the competitor signal is silent; a lower bar lets G's fall count
     w = A.warning_signals(shipments_of(rows), k, c, as_of, window_weeks=weeks, min_weekly=0.5)
-    assert (w["recent_mentions"] == 0).all()
-    assert w["at_risk"].to_dict() == {"A": True, "B": True, "C": False, "D": False, "F": True, "G": True}
+    assert (w["recent_mentions"] == 0).all() and (w["recent_business_news"] == 0).all()
+    assert w["at_risk"].to_dict() == {"A": True, "B": True, "C": False, "D": False, "F": True, "G": True, "H": False}
 
 
 def test_warning_signals_flag_falling_volume_and_complaints():

@@ -102,3 +102,13 @@ def test_contact_notes_carry_warning_signals(year_result):
     assert (c.loc[billing["customer_id"], "credit"] == "bad").all()
     follow = notes[notes["topic"] == "complaint_follow_up"]
     assert follow["note"].str.contains("still unhappy").any() and follow["note"].str.contains("satisfied").any()
+    # a new owner or a new course: businesses only, mostly before they leave for their own reasons or shrink
+    news = notes[notes["topic"] == "business_change"]
+    assert len(news) >= 10 and not news["mentions_competitor"].any()
+    assert (c.loc[news["customer_id"], "customer_type"] != "individual").all()
+    assert news["note"].str.contains("new owner").any() and news["note"].str.contains("scaling down").any()
+    kinds = c.loc[news["customer_id"], "churn_kind"]
+    assert kinds.isin(["own_reasons", "value_decline"]).mean() > 0.4
+    assert kinds.isna().any()  # some businesses change and stay: a warning, not a verdict
+    left = news[kinds.notna().to_numpy()]
+    assert (left["date"].to_numpy() < c.loc[left["customer_id"], "churn_date"].to_numpy()).all()

@@ -203,7 +203,8 @@ a_stay_share = (second.reindex(a_first).astype(object) == "A").mean()""",
                  "Q2, the whole year) **and** **at risk** — `at_risk` is True in "
                  "`analysis.warning_signals(shipments, complaints, customers, as_of=end, contacts=contacts)` "
                  "(in the last 8 weeks: volume down by more than 30 % for a customer that shipped weekly, repeated "
-                 "complaints, or praise for a competitor in a contact note). Give their customer ids as a list.",
+                 "complaints, or a contact note praising a competitor or telling of a new owner or a new course). "
+                 "Give their customer ids as a list.",
             expected=_call_list, kind=IdSet(what="customers"),
             hints=("`signals = analysis.warning_signals(shipments, complaints, customers, as_of=end, "
                    "contacts=contacts)` is indexed by customer id.",
