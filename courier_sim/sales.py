@@ -120,6 +120,19 @@ def reach_weights(method: int, type_code, district_code, level_code, no_need) ->
             * np.where(no_need, m.need_filter, 1.0))
 
 
+def _draw(choice: np.ndarray, rng) -> int | None:
+    """One of ``choice`` at random (None, and no draw, when it is empty)."""
+    return int(choice[rng.integers(len(choice))]) if len(choice) else None
+
+
+def largest_first(keys: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k largest keys, largest first: a partial sort, as a full one costs a pool-sized sort."""
+    if k >= np.isfinite(keys).sum():  # ties at -inf (zero weights): let a full sort decide, as it always did
+        return np.argsort(-keys)[:k]
+    top = np.argpartition(-keys, k - 1)[:k] if k else np.array([], dtype=np.int64)
+    return top[np.argsort(-keys[top])]
+
+
 def response_probability(method, type_code, district_code) -> np.ndarray:
     """Chance a lead of this method answers: the method's base rate times its fit to the customer."""
     return np.clip(_RESPONSE[method] * _FIT[method, type_code] * _DISTRICT[method, district_code], 0.0, 0.97)
@@ -145,6 +158,9 @@ class SalesForce:
         self.district = codes(m["district"], DISTRICTS)
         self.market_code = codes(m["specialty_market"], records.SPECIALTY_MARKETS)
         self.no_need = (m["courier"] == "none").to_numpy()
+        # how each method reaches each market member depends on fixed traits only: work it out once
+        self.reach = np.stack([reach_weights(mi, e.type, self.district, e.level, self.no_need)
+                               for mi in range(len(records.METHODS))])
         self.rival_low_price = (m["courier"] == "sparrow").to_numpy()
         self.loyalty = m["competitor_loyalty"].to_numpy(float)
         self.available_from = m["available_from"].to_numpy(float)
@@ -231,18 +247,16 @@ class SalesForce:
         ok = ~np.isfinite(e.joined) & ~self.in_funnel & (self.cool_until <= day) & (self.available_from <= day)
         return np.flatnonzero(ok)
 
-    def similar_prospect(self, c: int, day: int, rng, pool: np.ndarray | None = None) -> int | None:
-        """A prospect like customer c from ``pool`` (default: today's): same type, and same market or district."""
+    def similar_choices(self, c: int, pool: np.ndarray) -> np.ndarray:
+        """Prospects like customer c in ``pool``: same type, and same market and district when there are any."""
         e = self.e
-        pool = self.pool(day) if pool is None else pool
-        if len(pool) == 0:
-            return None
         same = pool[e.type[pool] == e.type[c]]
         closer = same[(self.market_code[same] == self.market_code[c]) & (self.district[same] == self.district[c])]
-        choice = closer if len(closer) else same
-        if len(choice) == 0:
-            return None
-        return int(choice[rng.integers(len(choice))])
+        return closer if len(closer) else same
+
+    def similar_prospect(self, c: int, day: int, rng, pool: np.ndarray | None = None) -> int | None:
+        """A prospect like customer c from ``pool`` (default: today's), drawn at random."""
+        return _draw(self.similar_choices(c, self.pool(day) if pool is None else pool), rng)
 
     def prospect_day(self, day: int, sessions: np.ndarray) -> None:
         """Prospecting slots of one day (``sessions[r]`` for salesperson r + 1): find leads, open them.
@@ -276,27 +290,21 @@ class SalesForce:
                 available = np.zeros(e.n, bool)
                 available[pool[cand]] = True
                 picks = self.picks_by_seed(day, mi, total, available, trg)
-                free[np.isin(pool, picks)] = False
+                free[np.searchsorted(pool, picks)] = False  # picks come from the (sorted) pool
             else:
-                w = reach_weights(mi, e.type[pool[cand]], self.district[pool[cand]], e.level[pool[cand]],
-                                  self.no_need[pool[cand]])
                 # weighted sampling without replacement (Efraimidis-Spirakis): the largest log(u) / w
-                keys = np.log(trg.random(len(cand))) / w
-                k = min(total, len(cand))
-                chosen = cand[np.argsort(-keys)[:k]]
+                keys = np.log(trg.random(len(cand))) / self.reach[mi, pool[cand]]
+                chosen = cand[largest_first(keys, min(total, len(cand)))]
                 free[chosen] = False
                 picks = pool[chosen]
-            # hand the names to the sessions in turn
+            # hand the names to the sessions in turn: session i takes names[a_i:b_i]
             bounds = np.minimum(np.cumsum(wanted[group]), len(picks))
-            for i, a, b in zip(group, np.concatenate([[0], bounds[:-1]]), bounds):
-                n = int(b - a)
-                if n == 0:
-                    continue
-                found["js"].append(picks[a:b])
-                found["method"].append(np.full(n, mi))
-                found["rep"].append(np.full(n, rep[i]))
-                found["when"].append(np.full(n, when[i]))
-                found["cost"].append(np.full(n, self.slot_cost / n + _MEDIA[mi]))
+            sizes = np.diff(bounds, prepend=0)
+            found["js"].append(picks[:bounds[-1]])
+            found["method"].append(np.full(bounds[-1], mi))
+            found["rep"].append(np.repeat(rep[group], sizes))
+            found["when"].append(np.repeat(when[group], sizes))
+            found["cost"].append(np.repeat(self.slot_cost / np.maximum(sizes, 1) + _MEDIA[mi], sizes))
         if found["js"]:
             self.open_leads(*(np.concatenate(found[k]) for k in ("js", "method", "rep", "when", "cost")))
 
@@ -305,12 +313,12 @@ class SalesForce:
         seeds = self.seeds(day, method)
         picks = []
         pool = np.flatnonzero(available)
-        of_type = {}  # the pool split by customer type once, not once per name
+        choices = {}  # the pool split by (type, market, district) once per call, not once per name
         for c in (seeds[rng.integers(len(seeds), size=n)] if len(seeds) else []):
-            t = self.e.type[c]
-            if t not in of_type:
-                of_type[t] = pool[self.e.type[pool] == t]
-            j = self.similar_prospect(int(c), day, rng, of_type[t])
+            like = (self.e.type[c], self.market_code[c], self.district[c])
+            if like not in choices:
+                choices[like] = self.similar_choices(int(c), pool)
+            j = _draw(choices[like], rng)
             if j is not None and j not in picks:
                 picks.append(j)
         return np.array(picks, dtype=np.int64)

@@ -7,7 +7,7 @@ from courier_sim import behaviour as B
 from courier_sim import preset, records, simulate
 from courier_sim.calibration import r15_acquisition_vs_retention
 from courier_sim.population import PROSPECT_ID_OFFSET
-from courier_sim.sales import METHODS, MIX, method_weights, reach_weights, response_probability
+from courier_sim.sales import METHODS, MIX, largest_first, method_weights, reach_weights, response_probability
 
 STAGES = ["lead_date", "qualified", "visited", "proposal", "closed"]
 
@@ -170,3 +170,14 @@ def test_only_clearly_satisfied_customers_refer_and_rewards_help():
     p = B.referral_probability(sat, np.ones(3), 0.0)
     assert p[0] == 0 and 0 < p[1] < p[2]
     assert (B.referral_probability(sat[1:], np.ones(2), 300.0) > p[1:]).all()
+
+
+def test_largest_first_is_a_partial_sort():
+    rng = np.random.default_rng(0)
+    keys = np.log(rng.random(500)) / rng.uniform(0.1, 2.0, 500)
+    for k in (0, 1, 7, 499, 500):
+        assert largest_first(keys, k).tolist() == np.argsort(-keys)[:k].tolist()
+    # zero weights give -inf keys: once the finite ones run out, the full sort decides as before
+    keys[::2] = -np.inf
+    for k in (3, 250, 251, 400):
+        assert largest_first(keys, k).tolist() == np.argsort(-keys)[:k].tolist()
