@@ -85,10 +85,14 @@ def simulate(scenario: Scenario | None = None, **overrides) -> Result:
 # --- from engine state to tables -------------------------------------------------
 def _clock(start, days: np.ndarray) -> np.ndarray:
     """Day offsets (floats, NaN/inf for never) to datetimes rounded to the minute."""
-    minutes = np.rint(np.asarray(days, dtype=float) * 1440.0)
+    minutes = np.asarray(days, dtype=float) * 1440.0
+    np.rint(minutes, out=minutes)
     ok = np.isfinite(minutes)
-    ns = np.where(ok, minutes, 0.0).astype(np.int64) * _MINUTE_NS + pd.Timestamp(start).value
-    if not ok.all():
+    every = bool(ok.all())  # parcels' times always are: no masked copy of millions of rows
+    ns = (minutes if every else np.where(ok, minutes, 0.0)).astype(np.int64)
+    ns *= _MINUTE_NS
+    ns += pd.Timestamp(start).value
+    if not every:
         ns[~ok] = np.iinfo(np.int64).min  # NaT
     return ns.view("datetime64[ns]")
 
