@@ -91,14 +91,22 @@ def apportion(shares: np.ndarray, n: int) -> np.ndarray:
     cards dealt are the same whatever n is, and the counts match the shares
     to within one.
     """
-    shares = np.asarray(shares, dtype=float) / np.sum(shares)
-    counts = np.zeros(len(shares))
+    shares = (np.asarray(shares, dtype=float) / np.sum(shares)).tolist()
+    counts = [0.0] * len(shares)
+    classes = range(len(shares))
     out = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        k = int(np.argmax(shares * (i + 1) - counts))
+    for i in range(n):  # plain floats: numpy's per-call cost would be most of the work here
+        deficit = [share * (i + 1) - count for share, count in zip(shares, counts)]
+        k = max(classes, key=deficit.__getitem__)  # the first of equal deficits, as argmax picks
         out[i] = k
-        counts[k] += 1
+        counts[k] += 1.0
     return out
+
+
+def _lookup(table: dict, keys: np.ndarray) -> np.ndarray:
+    """``table[k]`` for every k in keys, looked up once per distinct key: a dict lookup per row is slow."""
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    return np.array([table[k] for k in distinct])[inverse]
 
 
 def _pick(u: np.ndarray, probs: np.ndarray) -> np.ndarray:
@@ -124,7 +132,7 @@ def _draw_group(scenario, n: int, group: str, market: str | None = None) -> dict
         markets = np.full(n, market)
     specialty = np.where(types == "specialty", markets, "none")
 
-    level_idx = _pick(rng("value").random(n), np.array([VALUE_MIX[t] for t in types]))
+    level_idx = _pick(rng("value").random(n), _lookup(VALUE_MIX, types))
     level = np.array(records.VALUE_LEVELS)[level_idx]
 
     u_district = rng("district").random(n)
@@ -136,9 +144,9 @@ def _draw_group(scenario, n: int, group: str, market: str | None = None) -> dict
         "business_park",
     )
 
-    base = np.array([TYPE_WEIGHTS[t] for t in types])
-    base *= np.array([LEVEL_WEIGHT_FACTORS[lv] for lv in level])
-    base *= np.array([MARKET_WEIGHT_FACTORS[m] for m in specialty])
+    base = _lookup(TYPE_WEIGHTS, types)
+    base *= _lookup(LEVEL_WEIGHT_FACTORS, level)
+    base *= _lookup(MARKET_WEIGHT_FACTORS, specialty)
     noisy = base * rng("weights").lognormal(0.0, 0.35, size=(n, len(DIMS)))
     weights = noisy / noisy.sum(axis=1, keepdims=True)
 
@@ -148,34 +156,34 @@ def _draw_group(scenario, n: int, group: str, market: str | None = None) -> dict
     expectations = np.clip(expectations, 1.0, 5.0)
 
     regular = (types != "individual") & ~((types == "enterprise") & (level == "mass") & (u_district > 0.7))
-    lo = np.array([PICKUP_INTERVAL[lv][0] for lv in level])
-    hi = np.array([PICKUP_INTERVAL[lv][1] for lv in level])
+    lo = _lookup({lv: v[0] for lv, v in PICKUP_INTERVAL.items()}, level)
+    hi = _lookup({lv: v[1] for lv, v in PICKUP_INTERVAL.items()}, level)
     interval = np.where(types == "ecommerce", 1, rng("interval").integers(lo, hi + 1))
     phase = rng("phase").integers(0, 7, n) % np.maximum(interval, 1)
-    parcels = np.where(types == "ecommerce", [ECOMMERCE_PARCELS[lv] for lv in level], [PICKUP_PARCELS[lv] for lv in level])
+    parcels = np.where(types == "ecommerce", _lookup(ECOMMERCE_PARCELS, level), _lookup(PICKUP_PARCELS, level))
     parcels = parcels * np.where(specialty == "industrial", 1.5, 1.0)
     pickup_size = parcels * rng("size").lognormal(0.0, 0.8, n)
-    irregular_rate = np.array([IRREGULAR_RATE[lv] for lv in level]) * rng("rate").gamma(0.6, 1 / 0.6, n)
+    irregular_rate = _lookup(IRREGULAR_RATE, level) * rng("rate").gamma(0.6, 1 / 0.6, n)
     pickup_hour = np.where(regular, rng("hour").uniform(13.5, 18.0, n), np.nan)
 
     goods_keys = np.where(types == "specialty", specialty, types)
-    goods_table = np.array([[GOODS_MIX[k].get(g, 0.0) for g in records.GOODS] for k in goods_keys])
+    goods_table = _lookup({k: [mix.get(g, 0.0) for g in records.GOODS] for k, mix in GOODS_MIX.items()}, goods_keys)
     main_goods = np.array(records.GOODS)[_pick(rng("goods").random(n), goods_table)]
-    item_value = np.array([ITEM_VALUE[g] for g in main_goods]) * rng("item_value").lognormal(0, 0.5, n)
+    item_value = _lookup(ITEM_VALUE, main_goods) * rng("item_value").lognormal(0, 0.5, n)
     item_value *= np.select([level == "high", level == "mid"], [2.0, 1.2], 0.8)
-    fragility = np.clip(np.array([FRAGILITY[g] for g in main_goods]) + rng("fragility").normal(0, 0.05, n), 0, 1)
+    fragility = np.clip(_lookup(FRAGILITY, main_goods) + rng("fragility").normal(0, 0.05, n), 0, 1)
 
-    km_lo = np.array([PICKUP_KM[d][0] for d in district])
-    km_hi = np.array([PICKUP_KM[d][1] for d in district])
+    km_lo = _lookup({d: v[0] for d, v in PICKUP_KM.items()}, district)
+    km_hi = _lookup({d: v[1] for d, v in PICKUP_KM.items()}, district)
     pickup_km = rng("km").uniform(km_lo, km_hi)
 
-    route = np.array([ROUTE_MIX[t] for t in types])
+    route = _lookup(ROUTE_MIX, types)
     same_city_share = route[:, 0] * rng("route").lognormal(0, 0.4, n)
     intl_share = route[:, 1] * np.where(specialty == "electronics", 2.0, 1.0) * np.where(level == "high", 1.5, 1.0)
 
     lane_risk = rng("lane").normal(0.0, 1.0, n)  # some addresses sit on slow, unreliable lanes
 
-    credit = np.where(rng("credit").random(n) < np.array([BAD_CREDIT[lv] for lv in level]), "bad", "good")
+    credit = np.where(rng("credit").random(n) < _lookup(BAD_CREDIT, level), "bad", "good")
     key_account = np.isin(types, KEY_ACCOUNT_TYPES) & (level != "mass")
 
     return {
@@ -185,7 +193,7 @@ def _draw_group(scenario, n: int, group: str, market: str | None = None) -> dict
         **{f"exp_{d}": expectations[:, i] for i, d in enumerate(DIMS)},
         "interval": interval, "phase": phase, "pickup_size": pickup_size,
         "irregular_rate": irregular_rate, "pickup_hour": pickup_hour,
-        "peak_sensitivity": np.array([PEAK_SENSITIVITY[t] for t in types]),
+        "peak_sensitivity": _lookup(PEAK_SENSITIVITY, types),
         "main_goods": main_goods, "item_value": item_value, "fragility": fragility,
         "pickup_km": pickup_km, "same_city_share": np.clip(same_city_share, 0, 0.9),
         "intl_share": intl_share, "lane_risk": lane_risk,
