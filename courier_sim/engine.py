@@ -536,7 +536,8 @@ class Engine:
         # value decline and arrears are settled here as they do not wait for a review
         ours = np.flatnonzero(self.ours)
         faded = ours[(day - self.decline_from[ours]) > 55]
-        overdue = ours[(day - self.arrears_from[ours]) > 45 + 45 * (self.ids[ours] % 7) / 6]
+        owing = ours[np.isfinite(self.arrears_from[ours])]  # the few in arrears at all
+        overdue = owing[(day - self.arrears_from[owing]) > 45 + 45 * (self.ids[owing] % 7) / 6]
         self.churn(faded, day, "value_decline", "sparrow", immediate=True)
         self.churn(overdue, day, "dropped", "none", immediate=True)
 
