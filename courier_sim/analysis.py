@@ -23,6 +23,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from . import records
+
 FUNNEL_STAGES = ("lead_date", "qualified", "visited", "proposal")
 LIFECYCLE_STATES = ("new", "active", "dormant", "churned")
 LIFECYCLE_ZH = {"new": "新用户", "active": "活跃用户", "dormant": "沉睡用户", "churned": "流失用户"}
@@ -373,7 +375,7 @@ def warning_signals(shipments: pd.DataFrame, complaints: pd.DataFrame, customers
     table["volume_ratio"] = table["recent_weekly"] / table["earlier_weekly"].where(table["earlier_weekly"] > 0)
     table["recent_complaints"] = _count_in_window(complaints, "opened", window_start, as_of, table.index)
     if contacts is None:
-        contacts = pd.DataFrame({"customer_id": [], "date": pd.to_datetime([]), "topic": [], "mentions_competitor": []})
+        contacts = records.empty("contacts")
     praised = contacts[contacts["mentions_competitor"].astype(bool)]
     table["recent_mentions"] = _count_in_window(praised, "date", window_start, as_of, table.index)
     news = contacts[contacts["topic"] == "business_change"]
